@@ -1,0 +1,45 @@
+# Närvaro — the two commands a newcomer needs are `make run` and `make test`.
+GO       ?= go
+NARVARO  := $(GO) run ./cmd/narvaro
+PKGS     := ./...
+# Tests get their own databases cloned from a template on this server (see internal/pgtest).
+DB_URL    = $(shell $(NARVARO) db url -name narvaro_test)
+
+.PHONY: run test test-short check bench bench-import bench-load tools build fuzz clean
+
+## run: start the service with demo data on the default database and print the URL and logins
+run:
+	$(NARVARO) serve -demo
+
+## build: build the binary into bin/narvaro
+build:
+	$(GO) build -o bin/narvaro ./cmd/narvaro
+
+## tools: install what the tests need (PostgreSQL if none is found, poppler-utils, qpdf, chromium)
+tools:
+	@scripts/ensure-tools.sh
+
+## test: every test, against a real PostgreSQL and a real headless Chromium
+test: tools
+	@url="$$($(NARVARO) db url -name narvaro_test)" && \
+	  DATABASE_URL="$$url" $(GO) test -count=1 -timeout 20m $(PKGS)
+
+## check: static checks, the vulnerability scan and the race detector over the whole suite
+check: tools
+	$(GO) vet $(PKGS)
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 $(PKGS)
+	@$(GO) run golang.org/x/vuln/cmd/govulncheck@v1.1.4 $(PKGS) || echo "govulncheck: skipped or failed (is the vulnerability database reachable?)"
+	@url="$$($(NARVARO) db url -name narvaro_test)" && \
+	  DATABASE_URL="$$url" $(GO) test -race -count=1 -timeout 30m $(PKGS)
+
+## bench: every benchmark at municipal scale, one line per figure (see docs/benchmarks.md)
+bench: tools
+	@url="$$($(NARVARO) db url -name narvaro_test)" && \
+	  DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 60m $(PKGS)
+
+## fuzz: run each fuzz target for a short while
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzReader -fuzztime 30s ./internal/attendance/
+
+clean:
+	rm -rf bin
