@@ -70,6 +70,14 @@ func New(d Deps) (*Server, error) {
 	s.api = e.Group("/api/v1", noStore(), s.authenticateAPI())
 	s.registerAPI()
 	s.pages = e.Group("/", noStore(), s.loadSession())
+	// Each feature registers its own API routes and pages from its own file.
+	if err := s.registerPages(); err != nil {
+		return nil, err
+	}
+	s.registerDocuments()
+	s.registerAttendance()
+	s.registerReports()
+	s.registerSecurity()
 	for _, ext := range d.Extensions {
 		ext(s)
 	}

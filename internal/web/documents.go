@@ -1,0 +1,4 @@
+package web
+
+// registerDocuments registers this feature's routes. Owned by the feature; see docs/architecture.md.
+func (s *Server) registerDocuments() {}

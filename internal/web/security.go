@@ -1,0 +1,4 @@
+package web
+
+// registerSecurity registers this feature's routes. Owned by the feature; see docs/architecture.md.
+func (s *Server) registerSecurity() {}
