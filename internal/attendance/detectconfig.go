@@ -3,6 +3,7 @@ package attendance
 import (
 	"bytes"
 	"fmt"
+	"github.com/narvaro/narvaro/internal/narvaro"
 	"io/fs"
 	"path"
 	"regexp"
@@ -280,7 +281,7 @@ func normaliseOrgNumber(s string) (string, bool) {
 	}
 	var ten [10]byte
 	copy(ten[:], d)
-	if !luhnOK(ten) {
+	if !narvaro.LuhnValid(ten) {
 		return "", false
 	}
 	var b strings.Builder

@@ -3,6 +3,7 @@ package attendance
 import (
 	"bytes"
 	"errors"
+	"github.com/narvaro/narvaro/internal/narvaro"
 	"io"
 	"os"
 	"sort"
@@ -51,7 +52,7 @@ func FuzzReader(f *testing.F) {
 				if row.ValidMinutes < 0 || row.InvalidMinutes < 0 || row.ValidMinutes+row.InvalidMinutes > row.OfferedMinutes || row.OfferedMinutes > 24*60 {
 					t.Fatalf("%s: row breaks the minute invariants: %+v", what, row)
 				}
-				if p, prob := normalisePersonnummer([]byte(row.Personnummer), today); prob != pnrOK || p != row.Personnummer {
+				if p, prob := narvaro.NormalisePersonnummer([]byte(row.Personnummer), today); prob != narvaro.PnrOK || string(p) != row.Personnummer {
 					t.Fatalf("%s: row with a bad personnummer: %+v", what, row)
 				}
 				if row.Day.Location() != time.UTC || !row.Day.Equal(DateOnly(row.Day)) || row.Day.Year() < 2000 || row.Day.After(today.AddDate(1, 0, 0)) {

@@ -549,7 +549,7 @@ func fakePnr(n int) string {
 	}
 	for c := byte(0); c < 10; c++ {
 		d[9] = c
-		if luhnOK(d) {
+		if narvaro.LuhnValid(d) {
 			return fmt.Sprintf("20%s-%s%d", base[:6], base[6:], c)
 		}
 	}
@@ -560,7 +560,7 @@ func TestFakePersonnummerAreValid(t *testing.T) {
 	seen := map[string]bool{}
 	for i := 0; i < 3000; i++ {
 		p := fakePnr(i)
-		if got, prob := normalisePersonnummer([]byte(p), today); prob != pnrOK || got != p || seen[p] {
+		if got, prob := narvaro.NormalisePersonnummer([]byte(p), today); prob != narvaro.PnrOK || string(got) != p || seen[p] {
 			t.Fatalf("fakePnr(%d) = %s: %v", i, p, prob)
 		}
 		seen[p] = true

@@ -32,9 +32,10 @@ func (r *Reader) get(k column) []byte { return r.sp.field(r.idx[k]) }
 
 // parse checks one record; the first problem found is the one reported.
 func (r *Reader) parse(line int) (Row, *narvaro.Text) {
-	pnr, p := normalisePersonnummer(r.get(colPersonnummer), r.today)
-	if p != pnrOK {
-		return Row{}, &pnrMessages[p]
+	pnr, p := narvaro.NormalisePersonnummer(r.get(colPersonnummer), r.today)
+	if p != narvaro.PnrOK {
+		msg := p.Text()
+		return Row{}, &msg
 	}
 
 	raw := trimSpace(r.get(colDate))
@@ -106,7 +107,7 @@ func (r *Reader) parse(line int) (Row, *narvaro.Text) {
 		}
 	}
 
-	key := pnrKey(pnr)
+	key := pnrKey(string(pnr))
 	if r.seen != nil {
 		set := r.seen[key]
 		if set == nil {
@@ -122,7 +123,7 @@ func (r *Reader) parse(line int) (Row, *narvaro.Text) {
 	}
 	return Row{
 		Line:           line,
-		Personnummer:   pnr,
+		Personnummer:   string(pnr),
 		Day:            dateOf(day),
 		OfferedMinutes: offered,
 		ValidMinutes:   valid,
