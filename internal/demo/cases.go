@@ -49,14 +49,24 @@ func SeedCases(ctx context.Context, s *postgres.Store) error {
 		return fmt.Errorf("demo cases: pick independent-school student: %v", err)
 	}
 	eht, rektor := users["eht.bjork"], users["rektor.bjork"]
-	today := narvaro.DateOf(time.Now())
+	// Each case started some days ago, so the demo shows deadlines both ahead and overdue.
 	steps := []int{1, 2, 4, 5, 6}
+	startedDaysAgo := []int{2, 26, 20, 45, 70}
 	for i, studentID := range bjork {
-		if err := walk(ctx, s, eht, rektor, studentID, steps[i], today); err != nil {
+		if err := walk(ctx, s, eht, rektor, studentID, steps[i], startedDaysAgo[i]); err != nil {
 			return fmt.Errorf("demo case %d: %w", i+1, err)
 		}
 	}
-	return walk(ctx, s, users["eht.glantan"], users["rektor.glantan"], glantan[0], 2, today)
+	return walk(ctx, s, users["eht.glantan"], users["rektor.glantan"], glantan[0], 2, 8)
+}
+
+// clockAt returns the store with its clock set daysAgo days back (at 10:00), for backdated steps.
+func clockAt(s *postgres.Store, daysAgo int) *postgres.Store {
+	c := *s
+	t := time.Now().AddDate(0, 0, -daysAgo)
+	t = time.Date(t.Year(), t.Month(), t.Day(), 10, 0, 0, 0, t.Location())
+	c.Now = func() time.Time { return t }
+	return &c
 }
 
 var descriptions = []string{
@@ -68,8 +78,17 @@ var descriptions = []string{
 }
 
 // walk takes one case as far as the given step: 1 reported, 2 investigating, 4 plan submitted,
-// 5 active with a follow-up, 6 closed.
-func walk(ctx context.Context, s *postgres.Store, eht, rektor *narvaro.Actor, studentID int64, to int, today narvaro.Date) error {
+// 5 active with a follow-up, 6 closed. The case is opened started days ago and each step happens
+// a plausible number of days later.
+func walk(ctx context.Context, store *postgres.Store, eht, rektor *narvaro.Actor, studentID int64, to int, started int) error {
+	day := func(after int) (*postgres.Store, narvaro.Date) {
+		if after > started {
+			after = started
+		}
+		st := clockAt(store, started-after)
+		return st, narvaro.DateOf(st.Now())
+	}
+	s, _ := day(0)
 	id, _, err := s.OpenCase(ctx, eht, cases.OpenInput{StudentID: studentID, Description: descriptions[to%len(descriptions)],
 		ConcernDomains: []string{"safe", "included"}, FirstContacts: "Mentor ringde vårdnadshavare samma dag som frånvaron uppmärksammades."}, "")
 	if err != nil || to < 2 {
@@ -82,9 +101,26 @@ func walk(ctx context.Context, s *postgres.Store, eht, rektor *narvaro.Actor, st
 		}
 		return cv.Case.Version
 	}
-	if err := s.Assess(ctx, rektor, id, cases.AssessInput{Decision: "started", Reasons: "Frånvaron är upprepad och behöver utredas skyndsamt.", Version: v()}); err != nil || to < 3 {
+	s, _ = day(1)
+	if err := s.Assess(ctx, rektor, id, cases.AssessInput{Decision: "started", Reasons: "Frånvaron är upprepad och behöver utredas skyndsamt.", Version: v()}); err != nil {
 		return err
 	}
+	if to >= 4 {
+		// The rektor has sent the notice to the huvudman; the newest cases still wait for it.
+		cv, err := s.GetCase(ctx, rektor, id)
+		if err != nil {
+			return err
+		}
+		for _, n := range cv.Notices {
+			if err := s.SendNotice(ctx, rektor, n.ID); err != nil {
+				return err
+			}
+		}
+	}
+	if to < 3 {
+		return nil
+	}
+	s, today := day(12)
 	held := "held"
 	err = s.SaveInvestigation(ctx, eht, id, cases.InvestigationInput{
 		AbsenceSummary:     "Frånvaron har ökat från några procent till över 20 % de senaste fyra veckorna.",
@@ -127,12 +163,16 @@ func walk(ctx context.Context, s *postgres.Store, eht, rektor *narvaro.Actor, st
 		{Description: "Samtal med kurator varannan vecka.", Domains: []string{"healthy"}, Level: "school",
 			Responsible: "Kurator", StartDate: today, ExpectedEffect: "Eleven får stöd i att hantera oro.", FollowUpDate: today.AddDays(21)},
 	}}
+	s, today = day(16)
+	plan.Version = v()
 	if _, err := s.SubmitPlan(ctx, eht, id, plan); err != nil || to < 5 {
 		return err
 	}
+	s, _ = day(18)
 	if err := s.DecidePlan(ctx, rektor, id, cases.DecisionInput{Decision: "approve", Version: v()}); err != nil {
 		return err
 	}
+	s, today = day(40)
 	cv, err := s.GetCase(ctx, eht, id)
 	if err != nil {
 		return err
@@ -147,6 +187,7 @@ func walk(ctx context.Context, s *postgres.Store, eht, rektor *narvaro.Actor, st
 		Version: cv.Case.Version}, ""); err != nil || to < 6 {
 		return err
 	}
+	s, _ = day(66)
 	return s.Close(ctx, eht, id, cases.CloseInput{Reason: "attendance_restored", ChildView: "Jag tycker om att gå till skolan igen.",
 		Note: "Närvaron är återställd sedan fyra veckor.", Version: v()})
 }

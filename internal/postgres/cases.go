@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -93,16 +94,16 @@ func (s *Store) transition(ctx context.Context, tx *sqlx.Tx, a *narvaro.Actor, c
 		return "", fmt.Errorf("set status: %w", err)
 	}
 	from := string(c.Status)
-	if err := addEvent(ctx, tx, c.ID, a, string(act), &from, (*string)(&to), summary); err != nil {
+	if err := addEvent(ctx, tx, s.Now(), c.ID, a, string(act), &from, (*string)(&to), summary); err != nil {
 		return "", err
 	}
 	c.Status = to
 	return to, nil
 }
 
-func addEvent(ctx context.Context, q queryer, caseID int64, a *narvaro.Actor, kind string, from, to *string, summary string) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO case_events (case_id, actor_id, kind, from_status, to_status, summary) VALUES ($1, $2, $3, $4, $5, $6)`,
-		caseID, a.UserID, kind, from, to, truncate(summary, 500))
+func addEvent(ctx context.Context, q queryer, at time.Time, caseID int64, a *narvaro.Actor, kind string, from, to *string, summary string) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO case_events (case_id, actor_id, kind, from_status, to_status, summary, at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		caseID, a.UserID, kind, from, to, truncate(summary, 500), at)
 	if err != nil {
 		return fmt.Errorf("add event: %w", err)
 	}
@@ -180,10 +181,10 @@ func (s *Store) openCase(ctx context.Context, tx *sqlx.Tx, a *narvaro.Actor, in 
 	}
 	var id int64
 	err = tx.GetContext(ctx, &id, `
-		INSERT INTO cases (case_number, huvudman_id, school_id, student_id, signal_id, status, description, concern_domains, first_contacts, opened_by)
-		VALUES ($1, $2, $3, $4, $5, 'reported', $6, $7, $8, $9) RETURNING id`,
+		INSERT INTO cases (case_number, huvudman_id, school_id, student_id, signal_id, status, description, concern_domains, first_contacts, opened_by, opened_at)
+		VALUES ($1, $2, $3, $4, $5, 'reported', $6, $7, $8, $9, $10) RETURNING id`,
 		number, st.HuvudmanID, st.SubjectSchoolID, in.StudentID, in.SignalID, strings.TrimSpace(in.Description),
-		pq.StringArray(in.ConcernDomains), strings.TrimSpace(in.FirstContacts), a.UserID)
+		pq.StringArray(in.ConcernDomains), strings.TrimSpace(in.FirstContacts), a.UserID, s.Now())
 	if err != nil {
 		return 0, fmt.Errorf("insert case: %w", err)
 	}
@@ -196,7 +197,7 @@ func (s *Store) openCase(ctx context.Context, tx *sqlx.Tx, a *narvaro.Actor, in 
 		return 0, err
 	}
 	to := string(cases.Reported)
-	if err := addEvent(ctx, tx, id, a, "opened", nil, &to, "Ärendet anmält: "+number); err != nil {
+	if err := addEvent(ctx, tx, s.Now(), id, a, "opened", nil, &to, "Ärendet anmält: "+number); err != nil {
 		return 0, err
 	}
 	return id, writeAudit(ctx, tx, a, audit.Entry{Action: audit.Create, Entity: "case", EntityID: id,

@@ -75,3 +75,8 @@ func (m *Migrator) Current(ctx context.Context) (bool, error) {
 	}
 	return !pending, nil
 }
+
+// Version is the latest applied migration (0 for none).
+func (m *Migrator) Version(ctx context.Context) (int64, error) {
+	return m.provider.GetDBVersion(ctx)
+}

@@ -88,7 +88,7 @@ func (s *Store) SaveInvestigation(ctx context.Context, a *narvaro.Actor, caseID 
 		if err != nil {
 			return fmt.Errorf("save investigation: %w", err)
 		}
-		return addEvent(ctx, tx, caseID, a, "investigation_saved", nil, nil, "Utredningen uppdaterad")
+		return addEvent(ctx, tx, s.Now(), caseID, a, "investigation_saved", nil, nil, "Utredningen uppdaterad")
 	})
 }
 
@@ -128,7 +128,7 @@ func (s *Store) RecordAssessment(ctx context.Context, a *narvaro.Actor, caseID i
 		if err != nil {
 			return err
 		}
-		return addEvent(ctx, tx, caseID, a, "wheel_assessment", nil, nil, "Bedömning i hjulet ("+string(occasion)+")")
+		return addEvent(ctx, tx, s.Now(), caseID, a, "wheel_assessment", nil, nil, "Bedömning i hjulet ("+string(occasion)+")")
 	})
 	return id, err
 }
@@ -312,7 +312,7 @@ func (s *Store) recordFollowUp(ctx context.Context, tx *sqlx.Tx, a *narvaro.Acto
 	if _, err := tx.ExecContext(ctx, `UPDATE cases SET version = version + 1, updated_at = now() WHERE id = $1`, caseID); err != nil {
 		return 0, err
 	}
-	if err := addEvent(ctx, tx, caseID, a, "followup", nil, nil, "Uppföljning "+in.HeldOn.String()); err != nil {
+	if err := addEvent(ctx, tx, s.Now(), caseID, a, "followup", nil, nil, "Uppföljning "+in.HeldOn.String()); err != nil {
 		return 0, err
 	}
 	return id, writeAudit(ctx, tx, a, auditEntry("create", "followup", id, c))
@@ -354,7 +354,7 @@ func (s *Store) Escalate(ctx context.Context, a *narvaro.Actor, caseID int64, in
 				in.ConsentChild, in.ConsentGuardians, a.UserID); err != nil {
 				return 0, fmt.Errorf("insert escalation: %w", err)
 			}
-			if err := addEvent(ctx, tx, caseID, a, "escalation:"+in.Kind, nil, nil, cases.KindLabel(in.Kind).SV); err != nil {
+			if err := addEvent(ctx, tx, s.Now(), caseID, a, "escalation:"+in.Kind, nil, nil, cases.KindLabel(in.Kind).SV); err != nil {
 				return 0, err
 			}
 			return id, writeAudit(ctx, tx, a, auditEntry("create", "escalation", id, c))
@@ -426,7 +426,7 @@ func (s *Store) RecordContact(ctx context.Context, a *narvaro.Actor, caseID int6
 			strings.TrimSpace(in.Note), a.UserID); err != nil {
 			return fmt.Errorf("insert contact: %w", err)
 		}
-		if err := addEvent(ctx, tx, caseID, a, "contact", nil, nil, "Kontakt med vårdnadshavare ("+in.Method+")"); err != nil {
+		if err := addEvent(ctx, tx, s.Now(), caseID, a, "contact", nil, nil, "Kontakt med vårdnadshavare ("+in.Method+")"); err != nil {
 			return err
 		}
 		return writeAudit(ctx, tx, a, auditEntry("create", "guardian_contact", id, c))
@@ -457,7 +457,7 @@ func (s *Store) SendNotice(ctx context.Context, a *narvaro.Actor, noticeID int64
 		if _, err := tx.ExecContext(ctx, `UPDATE notices SET sent_at = $3, sent_by = $2 WHERE id = $1`, noticeID, a.UserID, s.Now()); err != nil {
 			return err
 		}
-		if err := addEvent(ctx, tx, n.CaseID, a, "notice_sent:"+n.Kind, nil, nil, cases.KindLabel(n.Kind).SV+" skickad"); err != nil {
+		if err := addEvent(ctx, tx, s.Now(), n.CaseID, a, "notice_sent:"+n.Kind, nil, nil, cases.KindLabel(n.Kind).SV+" skickad"); err != nil {
 			return err
 		}
 		return writeAudit(ctx, tx, a, auditEntry("update", "notice", noticeID, c))

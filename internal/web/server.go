@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/narvaro/narvaro/internal/config"
+	"github.com/narvaro/narvaro/internal/metrics"
 	"github.com/narvaro/narvaro/internal/postgres"
 )
 
@@ -22,6 +23,8 @@ type Deps struct {
 	Store    *postgres.Store
 	Migrator *postgres.Migrator
 	Log      *slog.Logger
+	// Metrics is the Prometheus registry; nil creates one.
+	Metrics *metrics.Registry
 	// Extensions add routes owned by other features (PDFs, imports, reports).
 	Extensions []func(*Server)
 }
@@ -39,6 +42,7 @@ type Server struct {
 	pages    *gin.RouterGroup
 	routes   []apiRoute
 	limiter  *signInLimiter
+	metrics  *metrics.Registry
 	// notFoundPage renders HTML 404s once the pages are registered.
 	notFoundPage gin.HandlerFunc
 	openAPICache
@@ -57,16 +61,21 @@ func New(d Deps) (*Server, error) {
 	s.sessions.Cookie.SameSite = http.SameSiteLaxMode
 	s.sessions.Cookie.Secure = d.Config.Server.SecureCookies
 	s.limiter = newSignInLimiter()
+	if s.metrics = d.Metrics; s.metrics == nil {
+		s.metrics = metrics.New()
+		s.metrics.WatchDB(s.db.DB.DB)
+	}
 
 	e := gin.New()
 	if err := e.SetTrustedProxies(d.Config.Server.TrustedProxies); err != nil {
 		return nil, err
 	}
 	e.HandleMethodNotAllowed = true
-	e.Use(requestIDs(d.Log), recovery(), accessLog(), securityHeaders())
+	e.Use(requestIDs(d.Log), recovery(), accessLog(), s.observe(), securityHeaders())
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	s.engine = e
+	s.registerMetrics()
 	s.api = e.Group("/api/v1", noStore(), s.authenticateAPI())
 	s.registerAPI()
 	s.pages = e.Group("/", noStore(), s.loadSession())
@@ -135,3 +144,6 @@ func (s *Server) notFound(c *gin.Context) {
 	}
 	apiError(c, notFoundError())
 }
+
+// Metrics exposes the registry to features that time their work (imports, PDFs, detection).
+func (s *Server) Metrics() *metrics.Registry { return s.metrics }
