@@ -23,8 +23,9 @@ Användning / usage:
   narvaro import attendance FILE -layout NAME [-skip-bad-rows] [-huvudman ORGNR]
                                      importera närvaro / import attendance
   narvaro detect                     kör signalreglerna / run the detection rules
-  narvaro report -from DATE -to DATE [-school ID] -format pdf|csv [-out FILE]
+  narvaro report -from DATE -to DATE [-school ID] -format pdf|csv [-out FILE] [-huvudman ORGNR] [-weeks N]
                                      periodrapport / period report
+  narvaro retention plan|run         gallring enligt configs/retention.yaml / disposal
   narvaro user create|password|list  användare / users
   narvaro audit verify|seal          granska åtkomstloggens kedja / verify the audit chain
   narvaro db url|stop                hitta eller starta PostgreSQL / find or start PostgreSQL
@@ -38,6 +39,10 @@ var commands = map[string]func(context.Context, []string) error{
 	"db":        cmdDB,
 	"user":      cmdUser,
 	"audit":     cmdAudit,
+	"import":    cmdImport,
+	"detect":    cmdDetect,
+	"report":    cmdReport,
+	"retention": cmdRetention,
 }
 
 func main() {

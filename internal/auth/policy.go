@@ -78,6 +78,8 @@ const (
 	RunDetection     AdminAction = "run_detection"
 	RaiseSignal      AdminAction = "raise_signal"
 	HandleSignal     AdminAction = "handle_signal"
+	// ManageRetention plans and runs disposal (gallring) for the huvudman's schools.
+	ManageRetention AdminAction = "manage_retention"
 )
 
 var adminActions = map[AdminAction][]narvaro.Role{
@@ -91,6 +93,7 @@ var adminActions = map[AdminAction][]narvaro.Role{
 	RunDetection:     {narvaro.RoleAdmin, narvaro.RoleEHT, narvaro.RoleRektor},
 	RaiseSignal:      {narvaro.RoleMentor, narvaro.RoleEHT, narvaro.RoleRektor},
 	HandleSignal:     {narvaro.RoleEHT, narvaro.RoleRektor},
+	ManageRetention:  {narvaro.RoleAdmin},
 }
 
 // Allow decides a role-only action; scoping to schools is applied by the caller's query

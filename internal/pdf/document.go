@@ -37,6 +37,8 @@ type Meta struct {
 	SignedAt           time.Time
 	// Secrecy is printed on every page when set, e.g. "Sekretess enligt OSL 23 kap. 2 §".
 	Secrecy string
+	// AppendixTitle names the secret appendix; empty means "Sekretessbilaga".
+	AppendixTitle string
 	// Version is printed in the footer; 0 counts as 1 because every document has a first version.
 	Version int
 	// Draft prints "UTKAST" across every page.

@@ -23,7 +23,7 @@ func (r *renderer) header() {
 	// The right column (case number, document type) is short; the left gets what is left.
 	docType := meta.DocType
 	if r.inAppendix {
-		docType = "Sekretessbilaga – " + docType
+		docType = r.appendixTitle() + " – " + docType
 	}
 	var dnr string
 	if meta.CaseNumber != "" {
@@ -77,9 +77,9 @@ func (r *renderer) secrecyMarking() string {
 		return r.meta.Secrecy
 	}
 	if r.meta.Secrecy != "" {
-		return "Sekretessbilaga – " + r.meta.Secrecy
+		return r.appendixTitle() + " – " + r.meta.Secrecy
 	}
-	return "Sekretessbilaga – innehåller uppgifter som kan omfattas av sekretess"
+	return r.appendixTitle() + " – innehåller uppgifter som kan omfattas av sekretess"
 }
 
 // draftMark prints UTKAST diagonally across the page, under the content, in a colour light
@@ -138,7 +138,7 @@ func (r *renderer) titleBlock() {
 func (r *renderer) startAppendix() {
 	r.appendixPending = true
 	r.newPage()
-	r.textAt(marginL, baseline(r.y, 8, 16), "Sekretessbilaga", AlignLeft, bold, 16, red)
+	r.textAt(marginL, baseline(r.y, 8, 16), r.appendixTitle(), AlignLeft, bold, 16, red)
 	r.y += 8
 	intro := "Bilaga till dokumentet ”" + r.meta.DocType + "”"
 	if r.meta.CaseNumber != "" {
@@ -159,4 +159,11 @@ func (r *renderer) startAppendix() {
 		y += 5
 	}
 	r.y += h + 6
+}
+
+func (r *renderer) appendixTitle() string {
+	if r.meta.AppendixTitle != "" {
+		return r.meta.AppendixTitle
+	}
+	return "Sekretessbilaga"
 }

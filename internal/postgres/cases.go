@@ -29,9 +29,11 @@ func (r *caseRecord) done() *cases.Case {
 	return &r.Case
 }
 
+// The team that may see a protected identity is the team of any of the student's cases, as in
+// visibleStudents and loadStudentSubject: a list never shows a case that then answers "not found".
 const caseSelect = `
 	SELECT c.*, s.school_id AS subject_school_id, s.protected_identity AS subject_protected, s.mentor_id AS subject_mentor_id,
-	       EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = c.id AND m.user_id = $2) AS subject_on_team
+	       EXISTS (SELECT 1 FROM cases tc JOIN case_members m ON m.case_id = tc.id WHERE tc.student_id = c.student_id AND m.user_id = $2) AS subject_on_team
 	FROM cases c JOIN students s ON s.id = c.student_id
 	WHERE c.id = $1`
 

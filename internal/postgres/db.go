@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -22,10 +23,12 @@ type DB struct {
 
 // Open connects and checks the connection.
 func Open(ctx context.Context, url string, maxOpen, maxIdle int) (*DB, error) {
-	db, err := sqlx.Open("postgres", url)
+	connector, err := pq.NewConnector(url)
 	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
+		// A malformed URL's error quotes it whole, password included.
+		return nil, fmt.Errorf("open database %s: %s", redact(url), strings.ReplaceAll(err.Error(), url, "(the URL)"))
 	}
+	db := sqlx.NewDb(sql.OpenDB(stmtCacheConnector{inner: connector}), "postgres")
 	db.SetMaxOpenConns(maxOpen)
 	db.SetMaxIdleConns(maxIdle)
 	db.SetConnMaxIdleTime(5 * time.Minute)
@@ -78,6 +81,10 @@ func translate(err error) error {
 	var pe *pq.Error
 	if errors.As(err, &pe) {
 		switch pe.Code.Class() {
+		case "22":
+			if e, ok := dataErrors[pe.Code]; ok {
+				return narvaro.Errorf(narvaro.CodeInvalid, e.SV, e.EN).Wrap(err)
+			}
 		case "23":
 			return constraintError(pe).Wrap(err)
 		case "08", "57": // connection exceptions, operator intervention (shutdown, restart)
@@ -103,6 +110,19 @@ func translate(err error) error {
 		return unavailable(err)
 	}
 	return narvaro.Internal(err)
+}
+
+// dataErrors are the data exceptions that hostile or odd input causes (a NUL character, invalid
+// UTF-8, a number out of range): the caller's mistake, answered as invalid input, not a 500.
+// Other data exceptions (division by zero, ...) are the service's own bugs and stay internal.
+var dataErrors = map[pq.ErrorCode]narvaro.Text{
+	"22021": {SV: "Texten innehåller tecken som inte kan sparas (t.ex. NUL-tecken eller ogiltig UTF-8).", EN: "The text contains characters that cannot be stored (e.g. NUL characters or invalid UTF-8)."},
+	"22P05": {SV: "Texten innehåller tecken som inte kan sparas (t.ex. NUL-tecken).", EN: "The text contains characters that cannot be stored (e.g. NUL characters)."},
+	"22001": {SV: "En text är för lång.", EN: "A text is too long."},
+	"22003": {SV: "Ett tal är utanför tillåtet intervall.", EN: "A number is out of range."},
+	"22007": {SV: "Ett datum eller en tid har fel format.", EN: "A date or time has the wrong format."},
+	"22008": {SV: "Ett datum eller en tid ligger utanför tillåtet intervall.", EN: "A date or time is out of range."},
+	"22P02": {SV: "Ett värde har fel format.", EN: "A value has the wrong format."},
 }
 
 func unavailable(err error) error {
@@ -151,6 +171,7 @@ var constraintMessages = map[string]struct {
 	"users_username_key":           {narvaro.CodeConflict, narvaro.Text{SV: "Användarnamnet är upptaget.", EN: "The username is taken."}},
 	"schools_school_unit_code_key": {narvaro.CodeConflict, narvaro.Text{SV: "En skolenhet med denna skolenhetskod finns redan.", EN: "A school unit with this code already exists."}},
 	"signals_one_open_per_student": {narvaro.CodeConflict, narvaro.Text{SV: "Eleven har redan en öppen signal.", EN: "The student already has an open signal."}},
+	"cases_one_open_per_student":   {narvaro.CodeConflict, narvaro.Text{SV: "Eleven har redan ett öppet ärende.", EN: "The student already has an open case."}},
 	"plan_frozen":                  {narvaro.CodeConflict, narvaro.Text{SV: "Planen är beslutad och kan inte ändras; gör en ny version.", EN: "The plan is decided and cannot change; make a new version."}},
 	"document_frozen":              {narvaro.CodeConflict, narvaro.Text{SV: "En utfärdad handling kan inte ändras; gör en ny version.", EN: "An issued document cannot change; make a new version."}},
 	"huvudman_org_number_key":      {narvaro.CodeConflict, narvaro.Text{SV: "En huvudman med detta organisationsnummer finns redan.", EN: "A governing body with this organisation number already exists."}},

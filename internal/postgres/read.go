@@ -2,7 +2,10 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -80,84 +83,148 @@ func (s *Store) GetCase(ctx context.Context, a *narvaro.Actor, id int64) (*CaseV
 	return v, err
 }
 
+// loadCaseView reads everything the case page and the case JSON show in one round trip: the
+// statements go to PostgreSQL as one simple query and come back as result sets, in order. One
+// statement at a time, a case cost some twenty round trips, which was most of a case read's
+// time (docs/benchmarks.md). Only integer ids are written into the SQL.
 func loadCaseView(ctx context.Context, tx *sqlx.Tx, a *narvaro.Actor, c *caseRecord) (*CaseView, error) {
 	v := &CaseView{Case: &c.Case, Secret: auth.SeeStudent(a, c.subject()) == auth.Full}
-	if err := tx.GetContext(ctx, &v.Student, `SELECT id, first_name || ' ' || last_name AS name, personnummer AS personnummer_full,
-		left(personnummer, 9) || '****' AS personnummer, grade, class_name, protected_identity, home_municipality_code FROM students WHERE id = $1`, c.StudentID); err != nil {
-		return nil, fmt.Errorf("case student: %w", err)
+	id := strconv.FormatInt(c.ID, 10)
+	batch := []string{
+		`SELECT id, first_name || ' ' || last_name AS name, personnummer AS personnummer_full,
+			left(personnummer, 9) || '****' AS personnummer, grade, class_name, protected_identity, home_municipality_code
+			FROM students WHERE id = ` + strconv.FormatInt(c.StudentID, 10),
+		`SELECT * FROM schools WHERE id = ` + strconv.FormatInt(c.SchoolID, 10),
+		`SELECT * FROM huvudman WHERE id = ` + strconv.FormatInt(c.HuvudmanID, 10),
+		`SELECT e.id, e.case_id, e.at, e.actor_id,
+			COALESCE((SELECT u.display_name FROM users u WHERE u.id = e.actor_id), '') AS actor_name, e.kind, e.from_status, e.to_status, e.summary
+			FROM case_events e WHERE e.case_id = ` + id + ` ORDER BY e.at, e.id`,
+		`SELECT * FROM guardian_contacts WHERE case_id = ` + id + ` ORDER BY contacted_on, id`,
+		`SELECT * FROM notices WHERE case_id = ` + id + ` ORDER BY created_at, id`,
+		`SELECT u.id AS user_id, u.display_name, u.title, u.role FROM case_members m JOIN users u ON u.id = m.user_id
+			WHERE m.case_id = ` + id + ` ORDER BY u.display_name`,
+		`SELECT id, kind, version, title, sha256, to_char(issued_at, 'YYYY-MM-DD HH24:MI') AS issued_at
+			FROM documents WHERE case_id = ` + id + ` ORDER BY issued_at, id`,
+		`SELECT * FROM plans WHERE case_id = ` + id + ` ORDER BY version`,
+		`SELECT m.* FROM measures m JOIN plans p ON p.id = m.plan_id WHERE p.case_id = ` + id + ` ORDER BY m.plan_id, m.position`,
 	}
+	if v.Secret {
+		batch = append(batch,
+			`SELECT * FROM investigations WHERE case_id = `+id,
+			`SELECT id, case_id, occasion, assessed_on, child_participation, child_words, child_view_not_followed, created_by, created_at
+				FROM wheel_assessments WHERE case_id = `+id+` ORDER BY assessed_on, id`,
+			`SELECT r.assessment_id, r.domain, r.perspective, r.rating, r.kind, r.note
+				FROM wheel_ratings r JOIN wheel_assessments w ON w.id = r.assessment_id WHERE w.case_id = `+id,
+			`SELECT * FROM followups WHERE case_id = `+id+` ORDER BY held_on, id`,
+			`SELECT r.followup_id, r.measure_id, r.result, r.comment FROM followup_results r
+				JOIN followups f ON f.id = r.followup_id WHERE f.case_id = `+id,
+			`SELECT * FROM escalations WHERE case_id = `+id+` ORDER BY occurred_on, id`)
+	}
+	rows, err := tx.QueryxContext(ctx, strings.Join(batch, ";\n"))
+	if err != nil {
+		return nil, fmt.Errorf("case %d: %w", c.ID, err)
+	}
+	defer rows.Close()
+	sets := resultSets{rows: rows}
+	var students []StudentRef
+	var schools []narvaro.School
+	var huvudman []narvaro.Huvudman
+	var plans []cases.Plan
+	var measures []measureRow
+	sets.scan("case student", &students)
+	sets.scan("case school", &schools)
+	sets.scan("case huvudman", &huvudman)
+	sets.scan("case events", &v.Events)
+	sets.scan("case contacts", &v.Contacts)
+	sets.scan("case notices", &v.Notices)
+	sets.scan("case members", &v.Members)
+	sets.scan("case documents", &v.Documents)
+	sets.scan("case plans", &plans)
+	sets.scan("measures", &measures)
+	var invs []cases.Investigation
+	var ratings []ratingRow
+	var results []resultRow
+	if v.Secret {
+		sets.scan("case investigation", &invs)
+		sets.scan("wheel assessments", &v.Assessments)
+		sets.scan("wheel ratings", &ratings)
+		sets.scan("follow-ups", &v.FollowUps)
+		sets.scan("follow-up results", &results)
+		sets.scan("case escalations", &v.Escalations)
+	}
+	if sets.err != nil {
+		return nil, sets.err
+	}
+	if len(students) != 1 || len(schools) != 1 || len(huvudman) != 1 {
+		return nil, fmt.Errorf("case %d: student, school or huvudman missing: %w", c.ID, sql.ErrNoRows)
+	}
+	v.Student, v.School, v.Huvudman = students[0], schools[0], huvudman[0]
 	if v.Student.ProtectedIdentity {
 		v.Student.Name, v.Student.Personnummer = "Skyddad identitet", "********-****"
-	}
-	if err := tx.GetContext(ctx, &v.School, `SELECT * FROM schools WHERE id = $1`, c.SchoolID); err != nil {
-		return nil, fmt.Errorf("case school: %w", err)
-	}
-	if err := tx.GetContext(ctx, &v.Huvudman, `SELECT * FROM huvudman WHERE id = $1`, c.HuvudmanID); err != nil {
-		return nil, fmt.Errorf("case huvudman: %w", err)
-	}
-	if err := tx.SelectContext(ctx, &v.Events, `SELECT e.id, e.case_id, e.at, e.actor_id, COALESCE(u.display_name, '') AS actor_name, e.kind, e.from_status, e.to_status, e.summary
-		FROM case_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.case_id = $1 ORDER BY e.at, e.id`, c.ID); err != nil {
-		return nil, fmt.Errorf("case events: %w", err)
 	}
 	if !v.Secret {
 		// Outside the team, reasons and summaries in the timeline may reveal secret details.
 		for i := range v.Events {
 			v.Events[i].Summary = cases.Action(v.Events[i].Kind).Label().SV
 		}
+		// The same texts stand on the case itself: the rektor's reasons (also the assessment
+		// event's summary) and the closure's note and child's view.
+		c.Case.AssessmentReasons, c.Case.ClosureNote, c.Case.ClosureChildView = "", "", ""
 	}
-	if err := tx.SelectContext(ctx, &v.Contacts, `SELECT * FROM guardian_contacts WHERE case_id = $1 ORDER BY contacted_on, id`, c.ID); err != nil {
-		return nil, fmt.Errorf("case contacts: %w", err)
-	}
-	if err := tx.SelectContext(ctx, &v.Notices, `SELECT * FROM notices WHERE case_id = $1 ORDER BY created_at, id`, c.ID); err != nil {
-		return nil, fmt.Errorf("case notices: %w", err)
-	}
-	if err := tx.SelectContext(ctx, &v.Members, `SELECT u.id AS user_id, u.display_name, u.title, u.role FROM case_members m JOIN users u ON u.id = m.user_id
-		WHERE m.case_id = $1 ORDER BY u.display_name`, c.ID); err != nil {
-		return nil, fmt.Errorf("case members: %w", err)
-	}
-	if err := tx.SelectContext(ctx, &v.Documents, `SELECT id, kind, version, title, sha256, to_char(issued_at, 'YYYY-MM-DD HH24:MI') AS issued_at
-		FROM documents WHERE case_id = $1 ORDER BY issued_at, id`, c.ID); err != nil {
-		return nil, fmt.Errorf("case documents: %w", err)
-	}
-	plans, err := loadPlans(ctx, tx, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	v.Plans = plans
+	v.Plans = assemblePlans(plans, measures)
 	if !v.Secret {
 		return v, nil
 	}
-	var inv cases.Investigation
-	switch err := tx.GetContext(ctx, &inv, `SELECT * FROM investigations WHERE case_id = $1`, c.ID); {
-	case err == nil:
-		v.Investigation = &inv
-	case !isNoRows(err):
-		return nil, fmt.Errorf("case investigation: %w", err)
+	if len(invs) > 0 {
+		v.Investigation = &invs[0]
 	}
-	if v.Assessments, err = loadAssessments(ctx, tx, c.ID); err != nil {
-		return nil, err
-	}
-	if v.FollowUps, err = loadFollowUps(ctx, tx, c.ID, v.Assessments); err != nil {
-		return nil, err
-	}
-	if err := tx.SelectContext(ctx, &v.Escalations, `SELECT * FROM escalations WHERE case_id = $1 ORDER BY occurred_on, id`, c.ID); err != nil {
-		return nil, fmt.Errorf("case escalations: %w", err)
-	}
+	assembleAssessments(v.Assessments, ratings)
+	assembleFollowUps(v.FollowUps, results, v.Assessments)
 	return v, nil
 }
 
-func loadPlans(ctx context.Context, q queryer, caseID int64) ([]cases.Plan, error) {
-	var plans []cases.Plan
-	if err := q.SelectContext(ctx, &plans, `SELECT * FROM plans WHERE case_id = $1 ORDER BY version`, caseID); err != nil {
-		return nil, fmt.Errorf("case plans: %w", err)
+// resultSets scans the result sets of one multi-statement query in order, keeping the first
+// error.
+type resultSets struct {
+	rows *sqlx.Rows
+	n    int
+	err  error
+}
+
+func (r *resultSets) scan(what string, dest any) {
+	if r.err != nil {
+		return
 	}
-	ids := make([]int64, len(plans))
-	for i, p := range plans {
-		ids[i] = p.ID
+	if r.n > 0 && !r.rows.NextResultSet() {
+		r.err = fmt.Errorf("%s: result set missing: %w", what, r.rows.Err())
+		return
 	}
-	measures, err := loadMeasures(ctx, q, ids)
-	if err != nil {
-		return nil, err
+	r.n++
+	if err := sqlx.StructScan(r.rows, dest); err != nil {
+		r.err = fmt.Errorf("%s: %w", what, err)
+	}
+}
+
+type measureRow struct {
+	cases.Measure
+	Domains pq.StringArray `db:"domains"`
+}
+
+type ratingRow struct {
+	AssessmentID int64 `db:"assessment_id"`
+	wheel.Rating
+}
+
+type resultRow struct {
+	FollowUpID int64 `db:"followup_id"`
+	cases.MeasureResult
+}
+
+func assemblePlans(plans []cases.Plan, rows []measureRow) []cases.Plan {
+	measures := map[int64][]cases.Measure{}
+	for _, r := range rows {
+		r.Measure.Domains = []string(r.Domains)
+		measures[r.PlanID] = append(measures[r.PlanID], r.Measure)
 	}
 	for i := range plans {
 		plans[i].Measures = measures[plans[i].ID]
@@ -168,14 +235,11 @@ func loadPlans(ctx context.Context, q queryer, caseID int64) ([]cases.Plan, erro
 	if plans == nil {
 		plans = []cases.Plan{}
 	}
-	return plans, nil
+	return plans
 }
 
 func loadMeasures(ctx context.Context, q queryer, planIDs []int64) (map[int64][]cases.Measure, error) {
-	var rows []struct {
-		cases.Measure
-		Domains pq.StringArray `db:"domains"`
-	}
+	var rows []measureRow
 	if err := q.SelectContext(ctx, &rows, `SELECT * FROM measures WHERE plan_id = ANY($1) ORDER BY plan_id, position`, pq.Int64Array(planIDs)); err != nil {
 		return nil, fmt.Errorf("measures: %w", err)
 	}
@@ -187,20 +251,7 @@ func loadMeasures(ctx context.Context, q queryer, planIDs []int64) (map[int64][]
 	return out, nil
 }
 
-func loadAssessments(ctx context.Context, q queryer, caseID int64) ([]wheel.Assessment, error) {
-	var as []wheel.Assessment
-	if err := q.SelectContext(ctx, &as, `SELECT id, case_id, occasion, assessed_on, child_participation, child_words, child_view_not_followed, created_by, created_at
-		FROM wheel_assessments WHERE case_id = $1 ORDER BY assessed_on, id`, caseID); err != nil {
-		return nil, fmt.Errorf("wheel assessments: %w", err)
-	}
-	var ratings []struct {
-		AssessmentID int64 `db:"assessment_id"`
-		wheel.Rating
-	}
-	if err := q.SelectContext(ctx, &ratings, `SELECT r.assessment_id, r.domain, r.perspective, r.rating, r.kind, r.note
-		FROM wheel_ratings r JOIN wheel_assessments w ON w.id = r.assessment_id WHERE w.case_id = $1`, caseID); err != nil {
-		return nil, fmt.Errorf("wheel ratings: %w", err)
-	}
+func assembleAssessments(as []wheel.Assessment, ratings []ratingRow) {
 	idx := map[int64]int{}
 	for i := range as {
 		idx[as[i].ID] = i
@@ -210,22 +261,9 @@ func loadAssessments(ctx context.Context, q queryer, caseID int64) ([]wheel.Asse
 		i := idx[r.AssessmentID]
 		as[i].Ratings = append(as[i].Ratings, r.Rating)
 	}
-	return as, nil
 }
 
-func loadFollowUps(ctx context.Context, q queryer, caseID int64, assessments []wheel.Assessment) ([]cases.FollowUp, error) {
-	var fs []cases.FollowUp
-	if err := q.SelectContext(ctx, &fs, `SELECT * FROM followups WHERE case_id = $1 ORDER BY held_on, id`, caseID); err != nil {
-		return nil, fmt.Errorf("follow-ups: %w", err)
-	}
-	var results []struct {
-		FollowUpID int64 `db:"followup_id"`
-		cases.MeasureResult
-	}
-	if err := q.SelectContext(ctx, &results, `SELECT r.followup_id, r.measure_id, r.result, r.comment FROM followup_results r
-		JOIN followups f ON f.id = r.followup_id WHERE f.case_id = $1`, caseID); err != nil {
-		return nil, fmt.Errorf("follow-up results: %w", err)
-	}
+func assembleFollowUps(fs []cases.FollowUp, results []resultRow, assessments []wheel.Assessment) {
 	idx := map[int64]int{}
 	for i := range fs {
 		idx[fs[i].ID] = i
@@ -239,7 +277,6 @@ func loadFollowUps(ctx context.Context, q queryer, caseID int64, assessments []w
 	for _, r := range results {
 		fs[idx[r.FollowUpID]].Results = append(fs[idx[r.FollowUpID]].Results, r.MeasureResult)
 	}
-	return fs, nil
 }
 
 // CaseSummary is a line in a list of cases.
@@ -274,7 +311,7 @@ func (s *Store) ListCases(ctx context.Context, a *narvaro.Actor, f CaseFilter) (
 		c.school_id, sc.name AS school_name, to_char(c.opened_at, 'YYYY-MM-DD') AS opened_at, c.investigation_due,
 		(SELECT f.next_date FROM followups f WHERE f.case_id = c.id ORDER BY f.held_on DESC, f.id DESC LIMIT 1) AS next_followup, c.version
 		FROM cases c JOIN students st ON st.id = c.student_id JOIN schools sc ON sc.id = c.school_id
-		WHERE ` + vis
+		WHERE c.school_id = ANY($1) AND ` + vis // the record's school too: see caseFrom in tasks.go
 	if f.Status != "" {
 		args = append(args, f.Status)
 		query += fmt.Sprintf(" AND c.status = $%d", len(args))
@@ -297,7 +334,8 @@ func (s *Store) ListCases(ctx context.Context, a *narvaro.Actor, f CaseFilter) (
 	args = append(args, f.Limit)
 	query += fmt.Sprintf(" ORDER BY c.opened_at DESC, c.id DESC LIMIT $%d", len(args))
 	out := []CaseSummary{}
-	if err := s.DB.SelectContext(ctx, &out, query, args...); err != nil {
+	err := s.DB.readGeneric(ctx, func(tx *sqlx.Tx) error { return tx.SelectContext(ctx, &out, query, args...) })
+	if err != nil {
 		return nil, translate(fmt.Errorf("list cases: %w", err))
 	}
 	if len(out) > 0 {

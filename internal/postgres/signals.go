@@ -51,7 +51,8 @@ func (s *Store) ListSignals(ctx context.Context, a *narvaro.Actor, f SignalFilte
 		CASE WHEN st.protected_identity THEN 'Skyddad identitet' ELSE st.first_name || ' ' || st.last_name END AS student_name,
 		st.class_name, g.school_id, sc.name AS school_name, g.source, g.status, g.rules, g.explanation, g.figures, g.absence_percent,
 		g.reason, g.raised_by, g.dismiss_reason, g.case_id, g.created_at, g.version
-		FROM signals g JOIN students st ON st.id = g.student_id JOIN schools sc ON sc.id = g.school_id WHERE ` + vis
+		FROM signals g JOIN students st ON st.id = g.student_id JOIN schools sc ON sc.id = g.school_id
+		WHERE g.school_id = ANY($1) AND ` + vis // the record's school too: see caseFrom in tasks.go
 	if f.Status == "" {
 		f.Status = "open"
 	}
@@ -67,7 +68,8 @@ func (s *Store) ListSignals(ctx context.Context, a *narvaro.Actor, f SignalFilte
 	args = append(args, f.Limit)
 	q += fmt.Sprintf(" ORDER BY g.absence_percent DESC NULLS LAST, g.created_at DESC LIMIT $%d", len(args))
 	out := []Signal{}
-	if err := s.DB.SelectContext(ctx, &out, q, args...); err != nil {
+	err := s.DB.readGeneric(ctx, func(tx *sqlx.Tx) error { return tx.SelectContext(ctx, &out, q, args...) })
+	if err != nil {
 		return nil, translate(fmt.Errorf("list signals: %w", err))
 	}
 	return out, nil

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/narvaro/narvaro/internal/narvaro"
 )
 
@@ -39,20 +41,30 @@ func (s *Store) Tasks(ctx context.Context, a *narvaro.Actor) ([]Task, error) {
 		narvaro.RoleAdmin:  {qReceiveNotice, qOverdueNotice},
 	}[a.Role]
 	out := []Task{}
-	for _, p := range parts {
-		var got []Task
-		q := fmt.Sprintf(p, vis)
-		if err := s.DB.SelectContext(ctx, &got, q, args...); err != nil {
-			return nil, translate(fmt.Errorf("tasks: %w", err))
+	err := s.DB.readGeneric(ctx, func(tx *sqlx.Tx) error {
+		for _, p := range parts {
+			var got []Task
+			if err := tx.SelectContext(ctx, &got, fmt.Sprintf(p, vis), args...); err != nil {
+				return fmt.Errorf("tasks: %w", err)
+			}
+			out = append(out, got...)
 		}
-		out = append(out, got...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
 const studentName = `CASE WHEN st.protected_identity THEN 'Skyddad identitet' ELSE st.first_name || ' ' || st.last_name END`
 
-const caseFrom = ` FROM cases c JOIN students st ON st.id = c.student_id JOIN schools sc ON sc.id = c.school_id WHERE %s`
+// Every task query also asks for the record's own school (c.school_id, g.school_id): that is what
+// the indexes cases_school_status_idx and signals_school_status_idx find directly, where the
+// student's school alone makes PostgreSQL walk the records of every school of the municipality
+// (docs/benchmarks.md). A record's school is its student's school when it is created, and
+// students do not change school in Närvaro, so the tasks are the same.
+const caseFrom = ` FROM cases c JOIN students st ON st.id = c.student_id JOIN schools sc ON sc.id = c.school_id WHERE %s AND c.school_id = ANY($1)`
 
 var (
 	qAssess = `SELECT 'assess' AS kind, c.id AS case_id, c.case_number, NULL::bigint AS notice_id, NULL::bigint AS signal_id, ` + studentName + ` AS student,
@@ -62,11 +74,11 @@ var (
 		p.submitted_at::date AS due, false AS overdue, 'Version ' || p.version AS detail
 		FROM cases c JOIN students st ON st.id = c.student_id JOIN schools sc ON sc.id = c.school_id
 		JOIN plans p ON p.case_id = c.id AND p.status = 'submitted'
-		WHERE %s AND c.status = 'plan_submitted' AND $4::date IS NOT NULL AND $5::int > 0 AND $6::int > 0 ORDER BY due`
+		WHERE %s AND c.school_id = ANY($1) AND c.status = 'plan_submitted' AND $4::date IS NOT NULL AND $5::int > 0 AND $6::int > 0 ORDER BY due`
 	qSendNotice = `SELECT 'send_notice' AS kind, c.id AS case_id, c.case_number, n.id AS notice_id, NULL::bigint AS signal_id, ` + studentName + ` AS student, sc.name AS school_name,
 		n.due_on AS due, n.due_on < $4 AS overdue, n.kind AS detail` +
 		` FROM notices n JOIN cases c ON c.id = n.case_id JOIN students st ON st.id = c.student_id JOIN schools sc ON sc.id = c.school_id
-		WHERE %s AND n.sent_at IS NULL AND $5::int > 0 AND $6::int > 0 ORDER BY n.due_on`
+		WHERE %s AND c.school_id = ANY($1) AND n.sent_at IS NULL AND $5::int > 0 AND $6::int > 0 ORDER BY n.due_on`
 	qInvestigationDue = `SELECT 'investigation_due' AS kind, c.id AS case_id, c.case_number, NULL::bigint AS notice_id, NULL::bigint AS signal_id, ` + studentName + ` AS student, sc.name AS school_name,
 		c.investigation_due AS due, c.investigation_due < $4 AS overdue, '' AS detail` + caseFrom +
 		` AND c.status = 'investigating' AND c.investigation_due <= $4::date + 7 AND $5::int > 0 AND $6::int > 0 ORDER BY due`
@@ -75,17 +87,17 @@ var (
 		CROSS JOIN LATERAL (SELECT COALESCE(
 			(SELECT f.next_date FROM followups f WHERE f.case_id = c.id ORDER BY f.held_on DESC, f.id DESC LIMIT 1),
 			(SELECT min(m.follow_up_date) FROM measures m JOIN plans p ON p.id = m.plan_id WHERE p.case_id = c.id AND p.status = 'approved')) AS due) d
-		WHERE %s AND c.status = 'active' AND d.due IS NOT NULL AND d.due <= $4::date + 7 AND $5::int > 0 AND $6::int > 0 ORDER BY d.due`
+		WHERE %s AND c.school_id = ANY($1) AND c.status = 'active' AND d.due IS NOT NULL AND d.due <= $4::date + 7 AND $5::int > 0 AND $6::int > 0 ORDER BY d.due`
 	qSignals = `SELECT 'signal' AS kind, NULL::bigint AS case_id, '' AS case_number, NULL::bigint AS notice_id, g.id AS signal_id, ` + studentName + ` AS student, sc.name AS school_name,
 		(g.created_at::date + $6::int) AS due, (g.created_at::date + $6::int) < $4 AS overdue, g.explanation AS detail
 		FROM signals g JOIN students st ON st.id = g.student_id JOIN schools sc ON sc.id = g.school_id
-		WHERE %s AND g.status = 'open' AND $5::int > 0 ORDER BY g.absence_percent DESC NULLS LAST LIMIT 100`
+		WHERE %s AND g.school_id = ANY($1) AND g.status = 'open' AND $5::int > 0 ORDER BY g.absence_percent DESC NULLS LAST LIMIT 100`
 	qReceiveNotice = `SELECT 'receive_notice' AS kind, c.id AS case_id, c.case_number, n.id AS notice_id, NULL::bigint AS signal_id, ` + studentName + ` AS student, sc.name AS school_name,
 		n.sent_at::date AS due, false AS overdue, n.kind AS detail` +
 		` FROM notices n JOIN cases c ON c.id = n.case_id JOIN students st ON st.id = c.student_id JOIN schools sc ON sc.id = c.school_id
-		WHERE %s AND n.sent_at IS NOT NULL AND n.received_at IS NULL AND $4::date IS NOT NULL AND $5::int > 0 AND $6::int > 0 ORDER BY n.sent_at`
+		WHERE %s AND c.school_id = ANY($1) AND n.sent_at IS NOT NULL AND n.received_at IS NULL AND $4::date IS NOT NULL AND $5::int > 0 AND $6::int > 0 ORDER BY n.sent_at`
 	qOverdueNotice = `SELECT 'overdue_notice' AS kind, c.id AS case_id, c.case_number, n.id AS notice_id, NULL::bigint AS signal_id, ` + studentName + ` AS student, sc.name AS school_name,
 		n.due_on AS due, true AS overdue, n.kind AS detail` +
 		` FROM notices n JOIN cases c ON c.id = n.case_id JOIN students st ON st.id = c.student_id JOIN schools sc ON sc.id = c.school_id
-		WHERE %s AND n.sent_at IS NULL AND n.due_on < $4 AND $5::int > 0 AND $6::int > 0 ORDER BY n.due_on`
+		WHERE %s AND c.school_id = ANY($1) AND n.sent_at IS NULL AND n.due_on < $4 AND $5::int > 0 AND $6::int > 0 ORDER BY n.due_on`
 )

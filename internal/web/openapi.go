@@ -37,7 +37,7 @@ func (s *Server) buildOpenAPI() map[string]any {
 			"tags":        []string{r.Tag},
 			"operationId": strings.ToLower(r.Method) + strings.NewReplacer("/", "_", ":", "", "-", "_").Replace(r.Path),
 			"responses": map[string]any{
-				itoa(r.Status): map[string]any{"description": "OK", "content": map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(r.Response), schemas)}}},
+				itoa(r.Status): successResponse(r.Response, schemas),
 				"400":          ref("Error", "Begäran kunde inte läsas / Unreadable request"),
 				"401":          ref("Error", "Inte inloggad / Not signed in"),
 				"403":          ref("Error", "Ingen behörighet / Forbidden"),
@@ -48,8 +48,16 @@ func (s *Server) buildOpenAPI() map[string]any {
 			},
 		}
 		var params []any
-		if strings.Contains(r.Path, ":id") {
-			params = append(params, map[string]any{"name": "id", "in": "path", "required": true, "schema": map[string]any{"type": "integer", "format": "int64"}})
+		for _, seg := range strings.Split(r.Path, "/") {
+			name, ok := strings.CutPrefix(seg, ":")
+			if !ok {
+				continue
+			}
+			schema := map[string]any{"type": "string"}
+			if name == "id" {
+				schema = map[string]any{"type": "integer", "format": "int64"}
+			}
+			params = append(params, map[string]any{"name": name, "in": "path", "required": true, "schema": schema})
 		}
 		if r.Query != nil {
 			t := reflect.TypeOf(r.Query)
@@ -191,3 +199,14 @@ func structSchema(t reflect.Type, schemas map[string]any) map[string]any {
 }
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+// contentTyper is a response type that is not JSON (e.g. a PDF file).
+type contentTyper interface{ OpenAPIContentType() string }
+
+func successResponse(body any, schemas map[string]any) map[string]any {
+	if ct, ok := body.(contentTyper); ok {
+		return map[string]any{"description": "OK", "content": map[string]any{ct.OpenAPIContentType(): map[string]any{
+			"schema": map[string]any{"type": "string", "format": "binary"}}}}
+	}
+	return map[string]any{"description": "OK", "content": map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(body), schemas)}}}
+}

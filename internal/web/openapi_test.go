@@ -35,6 +35,23 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			t.Errorf("route %s is documented but not served", r)
 		}
 	}
+	// Every path parameter is declared.
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			declared := map[string]bool{}
+			params, _ := op.(map[string]any)["parameters"].([]any)
+			for _, p := range params {
+				if pm := p.(map[string]any); pm["in"] == "path" {
+					declared[pm["name"].(string)] = true
+				}
+			}
+			for _, seg := range strings.Split(path, "/") {
+				if strings.HasPrefix(seg, "{") && !declared[strings.Trim(seg, "{}")] {
+					t.Errorf("%s %s: path parameter %s is not declared", method, path, seg)
+				}
+			}
+		}
+	}
 	if len(served) < 25 {
 		t.Fatalf("only %d API routes found", len(served))
 	}

@@ -58,5 +58,7 @@ func (s *Server) registerPages() error {
 	in.POST("/cases/:id/contacts", u.contact)
 	in.POST("/cases/:id/close", u.closeCase)
 	in.POST("/cases/:id/reopen", u.reopen)
+
+	u.registerAdminPages(in)
 	return nil
 }

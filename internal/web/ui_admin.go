@@ -2,6 +2,9 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"reflect"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -60,13 +63,16 @@ func (u *ui) served(path string) bool {
 // conflictOn puts a conflict without a field (a unique key in the database) next to the field
 // it is about, so the person sees it where they typed.
 func conflictOn(err error, field string) error {
+	if err == nil {
+		return nil
+	}
 	e := narvaro.AsError(err)
 	if e.Code != narvaro.CodeConflict || len(e.Fields) > 0 {
 		return err
 	}
-	var p narvaro.Problems
-	p.Add(field, e.Message.SV, e.Message.EN)
-	return p.Err()
+	out := narvaro.Errorf(narvaro.CodeConflict, e.Message.SV, e.Message.EN).Wrap(err)
+	out.Fields = []narvaro.FieldError{{Field: field, Message: e.Message}}
+	return out
 }
 
 // schoolsData is the schools page: the huvudman's school units and the form for a new one.
@@ -116,4 +122,47 @@ func (u *ui) adminCreateSchool(c *gin.Context) {
 	if u.formFailed(c, f, err) {
 		u.adminSchoolsWith(c, f, statusOf(f.Code))
 	}
+}
+
+// admCtx and admLinesCtx pass a page and an import record (or a list of problems: the
+// store's, or a rejected file's lines) to the administration partials.
+type admCtx struct {
+	P *page
+	R *postgres.AttendanceImport
+}
+
+type admLinesCtx struct {
+	P *page
+	L any
+}
+
+func init() {
+	templateFuncs["adm"] = func(p *page, r *postgres.AttendanceImport) admCtx { return admCtx{p, r} }
+	templateFuncs["admLines"] = func(p *page, l any) admLinesCtx { return admLinesCtx{p, l} }
+}
+
+// bindFilter binds a query form (a GET filter) like bindForm, naming each problem after the
+// input it belongs to: filter types without JSON names would otherwise report the Go field.
+func bindFilter(vals url.Values, into any) error {
+	err := bindForm(vals, into)
+	e := narvaro.AsError(err)
+	if err == nil || len(e.Fields) == 0 {
+		return err
+	}
+	names := map[string]string{}
+	t := reflect.TypeOf(into).Elem()
+	for i := range t.NumField() {
+		if tag := strings.Split(t.Field(i).Tag.Get("form"), ",")[0]; tag != "" && tag != "-" {
+			names[t.Field(i).Name] = tag
+		}
+	}
+	var p narvaro.Problems
+	for _, fe := range e.Fields {
+		name := fe.Field
+		if n, ok := names[name]; ok {
+			name = n
+		}
+		p.Add(name, fe.Message.SV, fe.Message.EN)
+	}
+	return p.Err()
 }

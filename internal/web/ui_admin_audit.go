@@ -56,8 +56,15 @@ func (u *ui) adminAudit(c *gin.Context) {
 	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
 		d.Page = min(n, auditMaxRows/auditPageSize)
 	}
+	// The page sets the limit; paging is not a filter.
+	fields := url.Values{}
+	for k, v := range q {
+		if k != "limit" && k != "page" {
+			fields[k] = v
+		}
+	}
 	var filter postgres.AuditFilter
-	err = bindForm(q, &filter)
+	err = bindFilter(fields, &filter)
 	if err == nil {
 		filter.Limit = min(d.Page*auditPageSize+1, auditMaxRows)
 		// The store records this search in the audit log, filters and all.
@@ -70,15 +77,14 @@ func (u *ui) adminAudit(c *gin.Context) {
 		}
 		status = statusOf(f.Code)
 	}
-	start := (d.Page - 1) * auditPageSize
-	if len(d.Rows) > start+auditPageSize {
-		if start+auditPageSize < auditMaxRows {
-			d.Next = auditPageURL(q, d.Page+1)
-		} else {
-			d.Capped = true
-		}
+	start, end := (d.Page-1)*auditPageSize, d.Page*auditPageSize
+	switch {
+	case len(d.Rows) > end:
+		d.Next = auditPageURL(q, d.Page+1)
+	case len(d.Rows) == auditMaxRows && end >= auditMaxRows:
+		d.Capped = true
 	}
-	d.Rows = d.Rows[min(start, len(d.Rows)):min(start+auditPageSize, len(d.Rows))]
+	d.Rows = d.Rows[min(start, len(d.Rows)):min(end, len(d.Rows))]
 	if d.Page > 1 {
 		d.Prev = auditPageURL(q, d.Page-1)
 	}
@@ -151,7 +157,7 @@ func (u *ui) accessLogPage(c *gin.Context) {
 	q := c.Request.URL.Query()
 	f := newFormState("access", q)
 	var in accessLogQuery
-	if err := bindForm(q, &in); err != nil {
+	if err := bindFilter(q, &in); err != nil {
 		if !u.formFailed(c, f, err) {
 			return
 		}

@@ -364,6 +364,25 @@ func TestBrowserCaseJourney(t *testing.T) {
 	admin.goTo("acknowledge", chromedp.Click(chromedp.CSS(`button[id^="receive-notice-"]`)), ".flash-ok")
 	admin.sees("Anmälan är kvitterad som mottagen.")
 
+	// The administrator previews an attendance file and then sends it for import; it concerns
+	// another huvudman's student, so both say so and nothing is saved. In a real browser the
+	// choices arrive before the file, Preview is the form's own button and Import its formaction.
+	file := filepath.Join(t.TempDir(), "september.csv")
+	if err := os.WriteFile(file, []byte(attWeekdaysCSV(e.attPnr(o.StudentB), 0)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	admin.goTo("open the import page", chromedp.Click(chromedp.CSS(`a[href="/admin/import"]`)), "#import-file")
+	choose := func() {
+		admin.do("choose the file", chromedp.SetValue(chromedp.ID("import-layout"), "skola24-dag"), chromedp.SetUploadFiles(chromedp.ID("import-file"), []string{file}))
+	}
+	choose()
+	admin.goTo("preview the file", chromedp.Click(chromedp.ID("import-preview-button")), "#import-preview")
+	admin.sees("Förhandsgranskningen har inte sparat något.", "finns inte bland huvudmannens elever", "Filen kan inte importeras som den är")
+	admin.screenshot("import-preview")
+	choose()
+	admin.goTo("import it", chromedp.Click(chromedp.ID("import-commit-button")), "#import-rejected")
+	admin.sees("Filen importerades inte (inget sparades)", "Avvisad – inget sparades")
+
 	if got := e.uiStatus(o.A.EHT, caseID); got != "closed" {
 		t.Fatalf("the case ended %s, want closed", got)
 	}

@@ -106,6 +106,19 @@ func translate(fe validator.FieldError) narvaro.Text {
 		return narvaro.Text{SV: "Välj ett av: " + strings.ReplaceAll(p, " ", ", ") + ".", EN: "Choose one of: " + strings.ReplaceAll(p, " ", ", ") + "."}
 	case "email":
 		return narvaro.Text{SV: "Ange en giltig e-postadress.", EN: "Give a valid email address."}
+	case "len":
+		if fe.Kind() == reflect.String {
+			return narvaro.Text{SV: fmt.Sprintf("Skriv exakt %s tecken.", p), EN: fmt.Sprintf("Write exactly %s characters.", p)}
+		}
+		return narvaro.Text{SV: fmt.Sprintf("Exakt %s ska anges.", p), EN: fmt.Sprintf("Exactly %s must be given.", p)}
+	case "numeric":
+		return narvaro.Text{SV: "Använd bara siffror.", EN: "Use digits only."}
+	case "datetime":
+		return narvaro.Text{SV: "Ange datum som ÅÅÅÅ-MM-DD.", EN: "Give the date as YYYY-MM-DD."}
+	case "gte":
+		return narvaro.Text{SV: fmt.Sprintf("Värdet måste vara minst %s.", p), EN: fmt.Sprintf("The value must be at least %s.", p)}
+	case "lte":
+		return narvaro.Text{SV: fmt.Sprintf("Värdet får vara högst %s.", p), EN: fmt.Sprintf("The value must be at most %s.", p)}
 	}
 	return narvaro.Text{SV: "Värdet är inte giltigt (" + fe.Tag() + ").", EN: "The value is not valid (" + fe.Tag() + ")."}
 }
