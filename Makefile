@@ -37,9 +37,12 @@ bench: tools
 	@url="$$($(NARVARO) db url -name narvaro_test)" && \
 	  DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 60m $(PKGS)
 
-## fuzz: run each fuzz target for a short while
+## fuzz: run each fuzz target for a short while (the seed corpora also run in `make test`)
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzReader -fuzztime 30s ./internal/attendance/
+	$(GO) test -run '^$$' -fuzz FuzzParsePersonnummer -fuzztime 30s ./internal/narvaro/
+	@url="$$($(NARVARO) db url -name narvaro_test)" && \
+	  DATABASE_URL="$$url" $(GO) test -run '^$$' -fuzz FuzzOpenCaseBody -fuzztime 30s ./internal/web/
 
 clean:
 	rm -rf bin

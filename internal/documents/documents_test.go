@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/narvaro/narvaro/internal/pdf/pdftest"
+
 	"github.com/narvaro/narvaro/internal/documents"
 	"github.com/narvaro/narvaro/internal/narvaro"
 	"github.com/narvaro/narvaro/internal/postgres"
@@ -66,8 +68,8 @@ func TestEveryDocumentCarriesTheRecord(t *testing.T) {
 			if d.Draft || d.Version != 1 || d.ID == 0 {
 				t.Fatalf("got draft=%v version %d id %d, want issued version 1", d.Draft, d.Version, d.ID)
 			}
-			qpdfCheck(t, d.PDF)
-			txt := text(t, d.PDF)
+			pdftest.QpdfCheck(t, d.PDF)
+			txt := pdftest.Text(t, d.PDF)
 			for _, want := range append(append([]string{}, common...), tc.want...) {
 				if !strings.Contains(txt, want) {
 					t.Errorf("missing %q in:\n%s", want, txt)
@@ -101,7 +103,7 @@ func TestSecretDetailsStandInTheAppendixOnly(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		pages := pageTexts(t, d.PDF)
+		pages := pdftest.PageTexts(t, d.PDF)
 		appendixStart := -1
 		for i, p := range pages {
 			if strings.Contains(p, "Sekretessbilaga – "+secrecy) {
@@ -175,7 +177,7 @@ func TestIssuedDocumentsAreFrozenAndCorrectedByNewVersions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	txt := text(t, latest.PDF)
+	txt := pdftest.Text(t, latest.PDF)
 	if latest.ID != v2.ID || !strings.Contains(txt, "Lukas Nguyễn") || !strings.Contains(txt, "Version 2") ||
 		!strings.Contains(txt, "Denna version (2) ersätter version 1, utfärdad 2026-10-05 11:00") {
 		t.Fatalf("latest download is not the corrected version 2:\n%s", txt)
@@ -221,8 +223,8 @@ func TestDraftsAreMarkedAndNotStored(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", kind, err)
 		}
-		qpdfCheck(t, d.PDF)
-		if txt := text(t, d.PDF); !d.Draft || d.ID != 0 || !strings.Contains(txt, "UTKAST – dokumentet är inte fastställt") {
+		pdftest.QpdfCheck(t, d.PDF)
+		if txt := pdftest.Text(t, d.PDF); !d.Draft || d.ID != 0 || !strings.Contains(txt, "UTKAST – dokumentet är inte fastställt") {
 			t.Errorf("%s: draft=%v id=%d, want an unstored draft marked UTKAST", kind, d.Draft, d.ID)
 		}
 	}
@@ -253,7 +255,7 @@ func TestDraftsAreMarkedAndNotStored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if txt := text(t, d.PDF); d.Draft || d.Version != 1 || strings.Contains(txt, "UTKAST") || !strings.Contains(txt, "Skickad 2026-09-16 09:00") {
+	if txt := pdftest.Text(t, d.PDF); d.Draft || d.Version != 1 || strings.Contains(txt, "UTKAST") || !strings.Contains(txt, "Skickad 2026-09-16 09:00") {
 		t.Fatalf("sent notice: draft=%v version %d:\n%s", d.Draft, d.Version, txt)
 	}
 	if n := stored(); n != 1 {
@@ -284,7 +286,7 @@ func TestNoticesCarryNoProtectedIdentity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	txt := text(t, d.PDF)
+	txt := pdftest.Text(t, d.PDF)
 	for _, no := range []string{"Hemlig", "Person", pnr, pnr[:8], "8A"} {
 		if strings.Contains(txt, no) {
 			t.Errorf("the notice names the protected student: %q", no)
@@ -475,8 +477,8 @@ func TestAccessLogExtract(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	qpdfCheck(t, pdf)
-	txt := text(t, pdf)
+	pdftest.QpdfCheck(t, pdf)
+	txt := pdftest.Text(t, pdf)
 	for _, want := range []string{"Utdrag ur åtkomstloggen", "Dataskyddsförordningen art. 15", "Łukasz Nguyễn", "Friskolan Test AB",
 		"Nedladdning", "Handling", "Test rektor.b", "Utdraget framställt av", secrecy} {
 		if !strings.Contains(txt, want) {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/narvaro/narvaro/internal/pdf/pdftest"
+
 	"github.com/narvaro/narvaro/internal/documents"
 )
 
@@ -36,8 +38,8 @@ func TestGoldenText(t *testing.T) {
 				}
 			}
 			var b strings.Builder
-			for i, page := range pageTexts(t, d.PDF) {
-				fmt.Fprintf(&b, "=== sida %d ===\n%s", i+1, normalise(page))
+			for i, page := range pdftest.PageTexts(t, d.PDF) {
+				fmt.Fprintf(&b, "=== sida %d ===\n%s", i+1, pdftest.Normalise(page))
 			}
 			got := b.String()
 			path := filepath.Join("testdata", kind+".golden")
@@ -55,29 +57,8 @@ func TestGoldenText(t *testing.T) {
 				t.Fatalf("%v (run go test -run TestGoldenText -update ./internal/documents/)", err)
 			}
 			if got != string(want) {
-				t.Errorf("text differs from %s (run with -update if intended):\n%s", path, diffLines(string(want), got))
+				t.Errorf("text differs from %s (run with -update if intended):\n%s", path, pdftest.DiffLines(string(want), got))
 			}
 		})
 	}
-}
-
-// diffLines shows the first lines that differ.
-func diffLines(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	shown := 0
-	for i := 0; i < max(len(w), len(g)) && shown < 10; i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			fmt.Fprintf(&b, "line %d:\n  want %q\n  got  %q\n", i+1, wl, gl)
-			shown++
-		}
-	}
-	return b.String()
 }

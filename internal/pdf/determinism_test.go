@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/narvaro/narvaro/internal/pdf/pdftest"
 )
 
 func TestSameDocumentGivesSameBytes(t *testing.T) {
@@ -106,5 +108,5 @@ func TestConcurrentRendering(t *testing.T) {
 			t.Errorf("document %d rendered concurrently differs from its serial rendering", i)
 		}
 	}
-	qpdfCheck(t, got[n-1])
+	pdftest.QpdfCheck(t, got[n-1])
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/narvaro/narvaro/internal/pdf/pdftest"
 )
 
 var (
@@ -48,15 +50,15 @@ func TestGoldenText(t *testing.T) {
 	for name, doc := range docs {
 		t.Run(name, func(t *testing.T) {
 			pdf := mustRender(t, doc)
-			qpdfCheck(t, pdf)
+			pdftest.QpdfCheck(t, pdf)
 			if *pdfDir != "" {
 				if err := os.WriteFile(filepath.Join(*pdfDir, name+".pdf"), pdf, 0o644); err != nil {
 					t.Fatal(err)
 				}
 			}
 			var b strings.Builder
-			for i, page := range pageTexts(t, pdf) {
-				fmt.Fprintf(&b, "=== sida %d ===\n%s", i+1, normalise(page))
+			for i, page := range pdftest.PageTexts(t, pdf) {
+				fmt.Fprintf(&b, "=== sida %d ===\n%s", i+1, pdftest.Normalise(page))
 			}
 			got := b.String()
 			path := filepath.Join("testdata", name+".golden")
@@ -71,29 +73,8 @@ func TestGoldenText(t *testing.T) {
 				t.Fatalf("%v (run go test -run TestGoldenText -update ./internal/pdf/)", err)
 			}
 			if got != string(want) {
-				t.Errorf("text differs from %s (run with -update if intended):\n%s", path, diffLines(string(want), got))
+				t.Errorf("text differs from %s (run with -update if intended):\n%s", path, pdftest.DiffLines(string(want), got))
 			}
 		})
 	}
-}
-
-// diffLines shows the first lines that differ, enough to see what changed.
-func diffLines(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	shown := 0
-	for i := 0; i < max(len(w), len(g)) && shown < 10; i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			fmt.Fprintf(&b, "line %d:\n  want %q\n  got  %q\n", i+1, wl, gl)
-			shown++
-		}
-	}
-	return b.String()
 }

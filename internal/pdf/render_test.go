@@ -6,16 +6,18 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/narvaro/narvaro/internal/pdf/pdftest"
 )
 
 func TestEveryPageCarriesHeaderAndFooter(t *testing.T) {
 	pdf := mustRender(t, sampleReport())
-	pages := pageTexts(t, pdf)
-	if n := pageCount(t, pdf); n != len(pages) || n < 3 {
+	pages := pdftest.PageTexts(t, pdf)
+	if n := pdftest.PageCount(t, pdf); n != len(pages) || n < 3 {
 		t.Fatalf("pdfinfo says %d pages, pdftotext found %d; want the same and at least 3", n, len(pages))
 	}
 	for i, text := range pages {
-		text = normalise(text)
+		text = pdftest.Normalise(text)
 		for _, want := range []string{
 			"Vingåkers kommun, Barn- och utbildningsnämnden",
 			"Slottsskolan F–6 (skolenhetskod 12345678)",
@@ -33,7 +35,7 @@ func TestEveryPageCarriesHeaderAndFooter(t *testing.T) {
 }
 
 func TestFirstPageHasTitleBlock(t *testing.T) {
-	first := normalise(pageTexts(t, mustRender(t, sampleReport()))[0])
+	first := pdftest.Normalise(pdftest.PageTexts(t, mustRender(t, sampleReport()))[0])
 	for _, want := range []string{
 		"Utredning av elevens frånvaro",
 		"Skollagen (2010:800) 7 kap. 19 a §",
@@ -66,7 +68,7 @@ func TestTextComesOutSearchable(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			doc := Document{Meta: meta, Blocks: []Block{Paragraph{Text: "Namn: " + tt.in + "."}}}
-			text := normalise(pageTexts(t, mustRender(t, doc))[0])
+			text := pdftest.Normalise(pdftest.PageTexts(t, mustRender(t, doc))[0])
 			if !strings.Contains(text, "Namn: "+tt.want+".") {
 				t.Errorf("want %q in:\n%s", tt.want, text)
 			}
@@ -80,7 +82,7 @@ func TestSecrecyMarkingOnlyWhenSet(t *testing.T) {
 			doc := sampleCaseFile()
 			doc.Meta.Secrecy = secrecy
 			doc.Appendix = nil
-			for i, text := range pageTexts(t, mustRender(t, doc)) {
+			for i, text := range pdftest.PageTexts(t, mustRender(t, doc)) {
 				has := strings.Contains(text, "Sekretess")
 				if has != (secrecy != "") {
 					t.Errorf("page %d: marking present = %v, want %v", i+1, has, secrecy != "")
@@ -96,7 +98,7 @@ func TestDraftIsMarkedOnEveryPage(t *testing.T) {
 			doc := sampleReport()
 			doc.Meta.Draft = draft
 			pdf := mustRender(t, doc)
-			pages := pageTexts(t, pdf)
+			pages := pdftest.PageTexts(t, pdf)
 			for i, text := range pages {
 				if got := strings.Contains(text, "UTKAST"); got != draft {
 					t.Errorf("page %d: UTKAST present = %v, want %v", i+1, got, draft)
@@ -120,7 +122,7 @@ func TestAppendixIsSeparateAndMarked(t *testing.T) {
 		Paragraph{Text: strings.Repeat("Uppgift från elevhälsans medicinska insats. ", 200)},
 	}
 	pdf := mustRender(t, doc)
-	pages := pageTexts(t, pdf)
+	pages := pdftest.PageTexts(t, pdf)
 	first := -1
 	for i, text := range pages {
 		if strings.Contains(text, "Uppgift från elevhälsans") {
@@ -132,7 +134,7 @@ func TestAppendixIsSeparateAndMarked(t *testing.T) {
 		t.Fatalf("appendix text found on page %d; want a later page than the first", first+1)
 	}
 	// Two header lines, then the title.
-	if lines := strings.Split(normalise(pages[first]), "\n"); len(lines) < 3 || lines[2] != "Sekretessbilaga" {
+	if lines := strings.Split(pdftest.Normalise(pages[first]), "\n"); len(lines) < 3 || lines[2] != "Sekretessbilaga" {
 		t.Errorf("appendix page %d does not open with the Sekretessbilaga title:\n%s", first+1, pages[first])
 	}
 	if first == len(pages)-1 {
@@ -163,12 +165,12 @@ func TestTableHeaderRepeatsOnEveryPage(t *testing.T) {
 	}
 	doc := Document{Meta: sampleMeta(), Blocks: []Block{Heading{Text: "Kronologi"}, table}}
 	pdf := mustRender(t, doc)
-	n := pageCount(t, pdf)
+	n := pdftest.PageCount(t, pdf)
 	if n < 4 {
 		t.Fatalf("150 two-line rows fit on %d pages; want at least 4", n)
 	}
 	for p := 1; p <= n; p++ {
-		text := normalise(pageText(t, pdf, p))
+		text := pdftest.Normalise(pdftest.PageText(t, pdf, p))
 		if !strings.Contains(text, "Registrerad av") {
 			t.Errorf("page %d lacks the table header:\n%s", p, text)
 		}
@@ -177,7 +179,7 @@ func TestTableHeaderRepeatsOnEveryPage(t *testing.T) {
 		}
 	}
 	// Every row exactly once, in order: nothing lost or repeated at page breaks.
-	all := normalise(strings.Join(pageTexts(t, pdf), "\n"))
+	all := pdftest.Normalise(strings.Join(pdftest.PageTexts(t, pdf), "\n"))
 	last := -1
 	for i := range rows {
 		marker := fmt.Sprintf("Rad %03d:", i)
@@ -220,7 +222,7 @@ func TestLongBlocksSplitWithoutLoss(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			pdf := mustRender(t, Document{Meta: sampleMeta(), Blocks: []Block{tt.block}})
-			pages := pageTexts(t, pdf)
+			pages := pdftest.PageTexts(t, pdf)
 			if len(pages) < tt.minPages {
 				t.Fatalf("%d pages; want at least %d", len(pages), tt.minPages)
 			}
@@ -246,7 +248,7 @@ func TestLongBlocksSplitWithoutLoss(t *testing.T) {
 
 func TestWheelAndChartAreDescribedInText(t *testing.T) {
 	doc := Document{Meta: sampleMeta(), Blocks: []Block{sampleWheel(), weeklyAbsence(8)}}
-	text := normalise(strings.Join(pageTexts(t, mustRender(t, doc)), "\n"))
+	text := pdftest.Normalise(strings.Join(pdftest.PageTexts(t, mustRender(t, doc)), "\n"))
 	for _, want := range []string{
 		"Barnets bästa-hjulet",
 		"Trygg", "Må bra", "Utvecklas", "Omvårdad", "Aktiv", "Respekterad", "Ansvarstagande", "Delaktig",
@@ -316,7 +318,7 @@ func TestQuoteAndSignature(t *testing.T) {
 		Quote{Text: "Jag vill vara med på idrotten.", Source: "Samtal med eleven"},
 		Signature{},
 	}}
-	text := normalise(pageTexts(t, mustRender(t, doc))[0])
+	text := pdftest.Normalise(pdftest.PageTexts(t, mustRender(t, doc))[0])
 	for _, want := range []string{
 		"Barnets egna ord",
 		"”Jag vill vara med på idrotten.”",
@@ -336,7 +338,7 @@ func TestPageBreakStartsNewPageOnce(t *testing.T) {
 	doc := Document{Meta: sampleMeta(), Blocks: []Block{
 		Paragraph{Text: "Före."}, PageBreak{}, PageBreak{}, Paragraph{Text: "Efter."},
 	}}
-	pages := pageTexts(t, mustRender(t, doc))
+	pages := pdftest.PageTexts(t, mustRender(t, doc))
 	if len(pages) != 2 {
 		t.Fatalf("got %d pages, want 2 (a second PageBreak on an empty page does nothing)", len(pages))
 	}
@@ -352,7 +354,7 @@ func TestHeadingStaysWithWhatFollows(t *testing.T) {
 		Heading{Text: "Bedömning enligt hjulet"},
 		sampleWheel(),
 	}}
-	pages := pageTexts(t, mustRender(t, doc))
+	pages := pdftest.PageTexts(t, mustRender(t, doc))
 	for i, text := range pages {
 		if strings.Contains(text, "Bedömning enligt hjulet") {
 			if !strings.Contains(text, "Ansvarstagande") {
@@ -369,7 +371,7 @@ func TestTrailingPageBreakAddsNoEmptyPage(t *testing.T) {
 		Blocks:   []Block{Paragraph{Text: "Huvuddokument."}, PageBreak{}},
 		Appendix: []Block{Paragraph{Text: "Bilaga."}, PageBreak{}},
 	}
-	if pages := pageTexts(t, mustRender(t, doc)); len(pages) != 2 {
+	if pages := pdftest.PageTexts(t, mustRender(t, doc)); len(pages) != 2 {
 		t.Fatalf("got %d pages, want 2: the main page and the appendix", len(pages))
 	}
 }
@@ -398,14 +400,14 @@ func TestQpdfAcceptsEveryDocument(t *testing.T) {
 	}
 	for name, doc := range tests {
 		t.Run(name, func(t *testing.T) {
-			qpdfCheck(t, mustRender(t, doc))
+			pdftest.QpdfCheck(t, mustRender(t, doc))
 		})
 	}
 }
 
 func TestPDFMetadata(t *testing.T) {
 	pdf := mustRender(t, sampleReport())
-	info := run(t, "pdfinfo", writeTemp(t, pdf))
+	info := pdftest.Run(t, "pdfinfo", pdftest.WriteTemp(t, pdf))
 	for _, want := range []string{"Title:           Utredning av elevens frånvaro", "Producer:        Närvaro", "Author:          Åsa Öberg"} {
 		if !strings.Contains(info, want) {
 			t.Errorf("pdfinfo lacks %q:\n%s", want, info)
