@@ -14,13 +14,13 @@ import (
 	"github.com/narvaro/narvaro/internal/loadtest"
 )
 
-// cmdFloor serves the floor handler on -addr against DATABASE_URL, with the same connection
-// pool limits as the service's defaults (configs/narvaro.yaml), until it is told to stop.
+// cmdFloor serves the floor handler on -addr against DATABASE_URL until it is told to stop. Its
+// pool opens as many connections as the service's default (20) and keeps them all.
 func cmdFloor(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("floor", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8090", "listen address")
 	maxOpen := fs.Int("max-open", 20, "database connections at most")
-	maxIdle := fs.Int("max-idle", 10, "idle database connections kept")
+	maxIdle := fs.Int("max-idle", 20, "idle database connections kept (as many as open: a floor does not reconnect under load)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -79,7 +79,7 @@ func (g *genFlags) prepare(ctx context.Context, out *report) (string, error) {
 		return "", err
 	}
 	took := time.Since(start)
-	out.add(figure{Name: "generate municipal data", Value: took.Seconds(), Unit: "s",
+	out.add(figure{Name: "generate the benchmark data", Value: took.Seconds(), Unit: "s",
 		Goal: "< 120 s", Met: met(took < 2*time.Minute),
 		Note: fmt.Sprintf("%d students, %d attendance rows, %d cases, %d audit rows", sc.Students, att, sc.Cases, sc.AuditRows)})
 	return url, nil

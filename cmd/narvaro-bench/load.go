@@ -205,16 +205,23 @@ func runLoad(ctx context.Context, l loadFlags, out *report) error {
 				proc, app = floor, floorApp
 			}
 			procBefore, _ := loadtest.ProcessCPU(proc.PID())
+			selfBefore, _ := loadtest.ProcessCPU(os.Getpid())
 			sampler := loadtest.SampleBackends(ctx, db, app)
-			res, err := loadtest.Run(ctx, client, opts, ep.Worker)
+			o := opts
+			if ep.Concurrency > 0 {
+				o.Concurrency = ep.Concurrency
+			}
+			res, err := loadtest.Run(ctx, client, o, ep.Worker)
 			stopProfile()
 			pgCPU, backends := sampler.Stop()
 			if err != nil {
 				return fmt.Errorf("%s: %w", ep.Name, err)
 			}
 			procAfter, _ := loadtest.ProcessCPU(proc.PID())
+			selfAfter, _ := loadtest.ProcessCPU(os.Getpid())
 			if res.Total > 0 {
-				c := cpuCost{server: (procAfter - procBefore) / time.Duration(res.Total), pg: pgCPU / time.Duration(res.Total), backends: backends}
+				n := time.Duration(res.Total)
+				c := cpuCost{server: (procAfter - procBefore) / n, pg: pgCPU / n, client: (selfAfter - selfBefore) / n, backends: backends}
 				costs[ep.Name] = append(costs[ep.Name], c)
 			}
 			if strings.HasPrefix(ep.Name, "floor") {
@@ -228,8 +235,8 @@ func runLoad(ctx context.Context, l loadFlags, out *report) error {
 			if cs := costs[ep.Name]; len(cs) > 0 {
 				c = cs[len(cs)-1]
 			}
-			fmt.Fprintf(os.Stderr, "round %d  %-50s %8.0f req/s  p50 %6.1f ms  p99 %6.1f ms  errors %d  cpu/req %.2f+%.2f ms  backends %d  rss %d MB%s\n", round, ep.Name,
-				res.RPS(), ms(res.Percentile(0.50)), ms(res.Percentile(0.99)), res.Errors, ms(c.server), ms(c.pg), c.backends, rss>>20, errNote(res.FirstErr))
+			fmt.Fprintf(os.Stderr, "round %d  %-50s %8.0f req/s  p50 %6.1f ms  p99 %6.1f ms  errors %d  cpu/req %.2f+%.2f ms (load generator %.2f)  backends %d  rss %d MB%s\n", round, ep.Name,
+				res.RPS(), ms(res.Percentile(0.50)), ms(res.Percentile(0.99)), res.Errors, ms(c.server), ms(c.pg), ms(c.client), c.backends, rss>>20, errNote(res.FirstErr))
 		}
 	}
 	var after int64
@@ -282,7 +289,7 @@ func runLoad(ctx context.Context, l loadFlags, out *report) error {
 			}
 		}
 		if c, ok := medianCost(costs[ep.Name]); ok {
-			line := fmt.Sprintf("CPU/request %.2f ms server + %.2f ms PostgreSQL", ms(c.server), ms(c.pg))
+			line := fmt.Sprintf("CPU/request %.2f ms server + %.2f ms PostgreSQL (+ %.2f ms load generator)", ms(c.server), ms(c.pg), ms(c.client))
 			if fc, ok := medianCost(costs[endpoints[0].Name]); ok && !strings.HasPrefix(ep.Name, "floor") && c.server+c.pg > 0 {
 				line += fmt.Sprintf(" (%.1f %% of floor's CPU efficiency)", 100*float64(fc.server+fc.pg)/float64(c.server+c.pg))
 			}
@@ -387,19 +394,21 @@ const (
 // cpuCost is the CPU one request cost the server process and its PostgreSQL backends.
 type cpuCost struct {
 	server, pg time.Duration
-	backends   int // PostgreSQL backends seen during the run
+	client     time.Duration // the load generator itself (this process), on the same cores
+	backends   int           // PostgreSQL backends seen during the run
 }
 
 func medianCost(cs []cpuCost) (cpuCost, bool) {
 	if len(cs) == 0 {
 		return cpuCost{}, false
 	}
-	var s, p []float64
+	var s, p, g []float64
 	for _, c := range cs {
 		s = append(s, float64(c.server))
 		p = append(p, float64(c.pg))
+		g = append(g, float64(c.client))
 	}
-	return cpuCost{server: time.Duration(median(s)), pg: time.Duration(median(p))}, true
+	return cpuCost{server: time.Duration(median(s)), pg: time.Duration(median(p)), client: time.Duration(median(g))}, true
 }
 
 func staff(w *loadtest.World, i int, rektor bool) loadtest.User {

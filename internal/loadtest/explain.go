@@ -218,7 +218,12 @@ func parseAutoExplain(msg string) (Statement, bool) {
 	ms, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(head), "duration:")), "ms")), 64)
 	var b strings.Builder
 	p.Plan.render(&b, 0)
-	return Statement{Query: strings.Join(strings.Fields(p.Query), " "), MS: ms, Plan: b.String()}, true
+	q := strings.Join(strings.Fields(p.Query), " ")
+	if strings.Contains(q, "; ") {
+		// auto_explain names the whole text of a multi-statement query; the plan says which part ran.
+		q = "(one statement of a multi-statement query; see the plan) " + q
+	}
+	return Statement{Query: q, MS: ms, Plan: b.String()}, true
 }
 
 type planNode struct {

@@ -20,6 +20,9 @@ type Endpoint struct {
 	Name string
 	// Worker builds worker i's request loop.
 	Worker func(i int) (Worker, error)
+	// Concurrency, when not 0, is the most workers the endpoint can keep busy (the follow-up
+	// writes need a case of their own per worker).
+	Concurrency int
 }
 
 // do sends req and reads the whole answer; ok when the status is want.
@@ -121,11 +124,12 @@ type FollowUps struct {
 
 // SaveFollowUp posts follow-ups (POST /api/v1/cases/:id/followups) with the version the worker
 // last saw. Each worker owns its own active cases, as a person works their own caseload, so a
-// stale version would mean the service lost or reordered a write. workers must be the run's
-// concurrency, so that no two workers share a case. After a 409 the worker reads
+// stale version would mean the service lost or reordered a write. workers is the run's
+// concurrency; with fewer active cases than that, the endpoint asks for fewer workers. After a 409 the worker reads
 // the case again and carries on (the 409 still counts as an error).
 func SaveFollowUp(base string, w *World, today time.Time, counts *FollowUps, workers int) Endpoint {
-	return Endpoint{Name: "save follow-up: POST /api/v1/cases/:id/followups", Worker: func(i int) (Worker, error) {
+	workers = min(workers, len(w.Writable))
+	return Endpoint{Name: "save follow-up: POST /api/v1/cases/:id/followups", Concurrency: workers, Worker: func(i int) (Worker, error) {
 		var mine []*ActiveCase
 		for k := range w.Writable {
 			if k%workers == i%workers {

@@ -9,8 +9,8 @@ import (
 	"math"
 	"runtime"
 	"slices"
-	"sync"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -248,27 +248,22 @@ func (s *Store) detect(ctx context.Context, a *narvaro.Actor, set attendance.Rul
 	}
 	defer unlockDetectionRun(conn, h.ID)
 
-	dbg := debugTimer()
 	state, err := loadStudentStates(ctx, conn, h.ID, sc.schools)
 	if err != nil {
 		return nil, err
 	}
-	dbg("state")
 	groups, err := readStudentDays(ctx, conn, h.ID, sc.schools, from, asOf.Time)
 	if err != nil {
 		return nil, err
 	}
-	dbg("read")
 	res.Rows = groups.total
 	hits, err := evaluateStudents(set, asOf, groups, state, res)
 	if err != nil {
 		return nil, err
 	}
-	dbg("evaluate")
 	if err := s.writeSignals(ctx, conn, a, h, hits, res); err != nil {
 		return nil, err
 	}
-	dbg("write")
 	res.DurationMS = time.Since(start).Milliseconds()
 	return res, nil
 }
@@ -590,22 +585,6 @@ func readStudentDays(ctx context.Context, conn *sqlx.Conn, huvudmanID int64, sch
 		return nil, translate(fmt.Errorf("read attendance: %w", err))
 	}
 	return g, nil
-}
-
-// parseInt reads a decimal integer as PostgreSQL writes one; it allocates nothing.
-func parseInt(b []byte) int64 {
-	var n int64
-	neg := len(b) > 0 && b[0] == '-'
-	if neg {
-		b = b[1:]
-	}
-	for _, c := range b {
-		n = n*10 + int64(c-'0')
-	}
-	if neg {
-		return -n
-	}
-	return n
 }
 
 // writeSignals applies the run's hits in one transaction: one COPY, one update of open signals

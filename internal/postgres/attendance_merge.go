@@ -3,8 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"os"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -27,11 +25,11 @@ const (
 // merge writes it in a few statements. The import lock of the huvudman keeps the check true
 // until commit.
 func (run *importRun) stage(ctx context.Context, tx *sqlx.Tx, src attendance.RowSource, huvudmanID, importID int64) error {
-	dbg := debugTimer()
-	defer dbg("stage total")
 	var stored bool
-	if err := tx.GetContext(ctx, &stored, `SELECT EXISTS (SELECT 1 FROM attendance_days a JOIN students st ON st.id = a.student_id
-		JOIN schools sc ON sc.id = st.school_id WHERE sc.huvudman_id = $1)`, huvudmanID); err != nil {
+	// One index probe per student (LIMIT 1 keeps the planner from scanning the whole table,
+	// which may hold other huvudmän's millions of days).
+	if err := tx.GetContext(ctx, &stored, `SELECT EXISTS (SELECT 1 FROM students st JOIN schools sc ON sc.id = st.school_id
+		CROSS JOIN LATERAL (SELECT 1 FROM attendance_days a WHERE a.student_id = st.id LIMIT 1) x WHERE sc.huvudman_id = $1)`, huvudmanID); err != nil {
 		return fmt.Errorf("stored attendance: %w", err)
 	}
 	run.direct = !stored
@@ -176,8 +174,6 @@ func (run *importRun) merge(ctx context.Context, tx *sqlx.Tx, importID int64) er
 		run.inserted = run.days
 		return nil
 	}
-	dbg := debugTimer()
-	defer dbg("merge total")
 	res, err := tx.ExecContext(ctx, `DELETE FROM attendance_days d USING attendance_staging_span r
 		WHERE d.student_id = r.student_id AND d.day BETWEEN `+dayEpochSQL+` + r.first_day AND `+dayEpochSQL+` + r.last_day
 		  AND get_bit(r.present, d.day - (`+dayEpochSQL+` + r.first_day)) = 0`)
@@ -185,14 +181,12 @@ func (run *importRun) merge(ctx context.Context, tx *sqlx.Tx, importID int64) er
 		return fmt.Errorf("remove days the file lacks: %w", err)
 	}
 	removed, _ := res.RowsAffected()
-	dbg("delete")
 	// Every day still stored inside a span is now also in the file: it is updated or unchanged.
 	var existing int
 	if err := tx.GetContext(ctx, &existing, `SELECT count(*) FROM attendance_days d JOIN attendance_staging_span r ON d.student_id = r.student_id
 		AND d.day BETWEEN `+dayEpochSQL+` + r.first_day AND `+dayEpochSQL+` + r.last_day`); err != nil {
 		return fmt.Errorf("count stored days: %w", err)
 	}
-	dbg("count")
 	insert := `INSERT INTO attendance_days (student_id, day, offered_minutes, valid_absence_minutes, invalid_absence_minutes, import_id)
 		SELECT student_id, ` + dayEpochSQL + ` + day, offered, valid, invalid, $1 FROM attendance_staging`
 	if existing > 0 {
@@ -213,21 +207,8 @@ func (run *importRun) merge(ctx context.Context, tx *sqlx.Tx, importID int64) er
 		return fmt.Errorf("merge attendance: %w", err)
 	}
 	written, _ := res.RowsAffected()
-	dbg("insert")
 	run.removed = int(removed)
 	run.inserted = run.days - existing
 	run.updated = int(written) - run.inserted
 	return nil
-}
-
-func debugTimer() func(string) {
-	start := time.Now()
-	last := start
-	return func(what string) {
-		if os.Getenv("NARVARO_DEBUG_IMPORT") == "" {
-			return
-		}
-		fmt.Fprintf(os.Stderr, "DEBUG %-12s %8s (total %s)\n", what, time.Since(last).Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
-		last = time.Now()
-	}
 }

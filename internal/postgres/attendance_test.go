@@ -11,10 +11,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/narvaro/narvaro/configs"
 	"github.com/narvaro/narvaro/internal/attendance"
@@ -536,3 +539,79 @@ func TestAttendanceReferencesAreEnforced(t *testing.T) {
 }
 
 func fsSub(dir string) (fs.FS, error) { return fs.Sub(configs.FS, dir) }
+
+// genCSV streams a skola24-dag file of students × days without holding it.
+type genCSV struct {
+	pnrs    []string
+	days    int
+	i       int
+	buf     []byte
+	written int64
+}
+
+func (g *genCSV) Read(p []byte) (int, error) {
+	for len(g.buf) == 0 {
+		if g.i == 0 {
+			g.buf = append(g.buf, "Personnummer;Datum;Schemalagd tid (min);Giltig frånvaro (min);Ogiltig frånvaro (min)\n"...)
+		}
+		if g.i >= len(g.pnrs)*g.days {
+			return 0, io.EOF
+		}
+		s, d := g.i/g.days, g.i%g.days
+		g.buf = fmt.Appendf(g.buf, "%s;%s;300;%d;0\n", g.pnrs[s], time.Date(2025, 8, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d).Format(time.DateOnly), d%7*10)
+		g.i++
+	}
+	n := copy(p, g.buf)
+	g.buf = g.buf[n:]
+	g.written += int64(n)
+	return n, nil
+}
+
+// Reading a file keeps per-student bookkeeping only: the heap does not grow with the rows.
+func TestImportReadingMemoryIsFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 800,000 rows")
+	}
+	s, org := newStore(t)
+	var pnrs []string
+	for i := range 2000 {
+		pnrs = append(pnrs, benchPnr(i))
+	}
+	if _, err := s.DB.Exec(`INSERT INTO students (school_id, personnummer, first_name, last_name, home_municipality_code, school_form, grade)
+		SELECT $1, p, 'Elev', 'X', '1999', 'gr', 5 FROM unnest($2::text[]) p`, org.SchoolA, pq.StringArray(pnrs)); err != nil {
+		t.Fatal(err)
+	}
+	g := &genCSV{pnrs: pnrs, days: 400}
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	done, peaked := make(chan struct{}), make(chan uint64)
+	go func() {
+		var m runtime.MemStats
+		var peak uint64
+		for {
+			runtime.ReadMemStats(&m)
+			peak = max(peak, m.HeapInuse)
+			select {
+			case <-done:
+				peaked <- peak
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}()
+	p, err := s.PreviewAttendance(context.Background(), pgtest.Actor(t, s.DB, org.A.Admin), postgres.ImportInput{Layout: attLayout(t, "skola24-dag")}, g, 0)
+	close(done)
+	peak := <-peaked
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Days != 800000 || p.Students != 2000 {
+		t.Fatalf("preview = %d days, %d students", p.Days, p.Students)
+	}
+	grew := int64(peak) - int64(before.HeapInuse)
+	if grew > 16<<20 {
+		t.Fatalf("the heap grew by %d MB reading a %d MB file", grew>>20, g.written>>20)
+	}
+	t.Logf("the heap grew by %.1f MB reading a %d MB file", float64(grew)/(1<<20), g.written>>20)
+}
