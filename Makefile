@@ -27,7 +27,7 @@ test: tools
 ## check: static checks, the vulnerability scan and the race detector over the whole suite
 check: tools
 	$(GO) vet $(PKGS)
-	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 $(PKGS)
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PKGS)
 	@$(GO) run golang.org/x/vuln/cmd/govulncheck@v1.1.4 $(PKGS) || echo "govulncheck: skipped or failed (is the vulnerability database reachable?)"
 	@url="$$($(NARVARO) db url -name narvaro_test)" && \
 	  DATABASE_URL="$$url" $(GO) test -race -count=1 -timeout 30m $(PKGS)
@@ -35,7 +35,17 @@ check: tools
 ## bench: every benchmark at municipal scale, one line per figure (see docs/benchmarks.md)
 bench: tools
 	@url="$$($(NARVARO) db url -name narvaro_test)" && \
-	  DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 60m $(PKGS)
+	  DATABASE_URL="$$url" $(GO) run ./cmd/narvaro-bench all
+
+## bench-load: the loopback load test on generated municipal data, side by side with the floor
+bench-load: tools
+	@url="$$($(NARVARO) db url -name narvaro_test)" && \
+	  DATABASE_URL="$$url" $(GO) run ./cmd/narvaro-bench load
+
+## bench-import: import a school year of 20,000 students (3.6 M rows) next to a bare COPY; detection
+bench-import: tools
+	@url="$$($(NARVARO) db url -name narvaro_test)" && \
+	  DATABASE_URL="$$url" $(GO) test -run '^$$' -bench 'BenchmarkAttendanceImport|BenchmarkDetection' -benchtime 1x -count=1 -timeout 60m ./internal/postgres/
 
 ## fuzz: run each fuzz target for a short while (the seed corpora also run in `make test`)
 fuzz:

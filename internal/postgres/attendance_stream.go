@@ -218,7 +218,7 @@ func (run *importRun) fill(rec *AttendanceImport, status string) {
 	rec.PeriodFrom, rec.PeriodTo = run.period()
 	rec.Problems = run.problems
 	if rec.Problems == nil {
-		rec.Problems = problemList{}
+		rec.Problems = ImportProblems{}
 	}
 }
 
