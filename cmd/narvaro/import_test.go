@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,23 +8,12 @@ import (
 	"testing"
 
 	"github.com/narvaro/narvaro/internal/narvaro"
-	"github.com/narvaro/narvaro/internal/pgtest"
-	"github.com/narvaro/narvaro/internal/postgres"
 )
 
 // The command line imports as the system for the huvudman named, runs detection afterwards,
 // and saves nothing on a dry run or a rejected file.
 func TestCmdImportAndDetect(t *testing.T) {
-	url := pgtest.URL(t)
-	t.Setenv("DATABASE_URL", url)
-	t.Setenv("NARVARO_CONFIG_DIR", "")
-	ctx := context.Background()
-	db, err := postgres.Open(ctx, url, 2, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	org := pgtest.NewOrg(t, db)
+	ctx, db, org := newCmdWorld(t)
 	var pnr string
 	if err := db.Get(&pnr, `SELECT personnummer FROM students WHERE id = $1`, org.StudentA); err != nil {
 		t.Fatal(err)

@@ -2,30 +2,18 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/narvaro/narvaro/internal/narvaro"
-	"github.com/narvaro/narvaro/internal/pgtest"
-	"github.com/narvaro/narvaro/internal/postgres"
 )
 
 // A scheduled run writes the published report to a file, names the huvudman by organisation
 // number when there are several, and is audited as the system.
 func TestCmdReport(t *testing.T) {
-	url := pgtest.URL(t)
-	t.Setenv("DATABASE_URL", url)
-	t.Setenv("NARVARO_CONFIG_DIR", "")
-	ctx := context.Background()
-	db, err := postgres.Open(ctx, url, 2, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	org := pgtest.NewOrg(t, db)
+	ctx, db, org := newCmdWorld(t)
 	if _, err := db.Exec(`INSERT INTO signals (student_id, school_id, source, explanation, created_at)
 		VALUES ($1, $2, 'manual', 'Test', '2026-09-10 12:00 Europe/Stockholm')`, org.StudentA, org.SchoolA); err != nil {
 		t.Fatal(err)
