@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -16,11 +18,34 @@ import (
 // writeAudit records an access in the caller's transaction, so the log and the change it
 // records commit or roll back together.
 func writeAudit(ctx context.Context, q queryer, a *narvaro.Actor, e audit.Entry) error {
+	args, err := auditArgs(a, e)
+	if err != nil {
+		return err
+	}
+	if _, err := q.ExecContext(ctx, auditInsert(1), args...); err != nil {
+		return fmt.Errorf("write audit row: %w", err)
+	}
+	return nil
+}
+
+// auditInsert is the statement that writes one audit row, its ten values numbered from $first
+// on, so that it can also stand in a WITH clause of a read (caseViewLoggedSelect).
+func auditInsert(first int) string {
+	p := make([]string, 10)
+	for i := range p {
+		p[i] = "$" + strconv.Itoa(first+i)
+	}
+	return `INSERT INTO audit_log (actor_id, actor_name, action, entity, entity_id, student_id, school_id, ip, request_id, detail)
+		VALUES (` + strings.Join(p, ", ") + `)`
+}
+
+// auditArgs are the values of auditInsert for an entry written by a (nil: the system).
+func auditArgs(a *narvaro.Actor, e audit.Entry) ([]any, error) {
 	detail := []byte("{}")
 	if len(e.Detail) > 0 {
 		var err error
 		if detail, err = json.Marshal(e.Detail); err != nil {
-			return fmt.Errorf("audit detail: %w", err)
+			return nil, fmt.Errorf("audit detail: %w", err)
 		}
 	}
 	var actorID *int64
@@ -28,14 +53,7 @@ func writeAudit(ctx context.Context, q queryer, a *narvaro.Actor, e audit.Entry)
 	if a != nil {
 		actorID, name, ip, reqID = &a.UserID, a.Name, a.IP, a.RequestID
 	}
-	_, err := q.ExecContext(ctx, `
-		INSERT INTO audit_log (actor_id, actor_name, action, entity, entity_id, student_id, school_id, ip, request_id, detail)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		actorID, name, e.Action, e.Entity, nullID(e.EntityID), nullID(e.StudentID), nullID(e.SchoolID), ip, reqID, detail)
-	if err != nil {
-		return fmt.Errorf("write audit row: %w", err)
-	}
-	return nil
+	return []any{actorID, name, e.Action, e.Entity, nullID(e.EntityID), nullID(e.StudentID), nullID(e.SchoolID), ip, reqID, detail}, nil
 }
 
 // Audit records an access outside any other change (e.g. a download).

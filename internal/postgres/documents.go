@@ -298,7 +298,7 @@ func (s *Store) documentSource(ctx context.Context, tx *sqlx.Tx, a *narvaro.Acto
 	if err != nil {
 		return nil, nil, err
 	}
-	v, err := loadCaseView(ctx, tx, a, c)
+	v, err := loadCaseView(ctx, tx, a, c, nil)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -2,10 +2,7 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -66,165 +63,24 @@ type DocumentInfo struct {
 	IssuedAt string `json:"issued_at" db:"issued_at"`
 }
 
-// GetCase reads a case for the actor and records the read in the audit log.
+// GetCase reads a case for the actor and records the read in the audit log. The access check
+// and the read are two statements, each its own transaction: a read in between sees the case
+// as it is a moment later, which the version check of every change keeps harmless, and saves
+// the two round trips of a BEGIN and a COMMIT on the hottest read there is.
 func (s *Store) GetCase(ctx context.Context, a *narvaro.Actor, id int64) (*CaseView, error) {
-	var v *CaseView
-	err := s.DB.Tx(ctx, func(tx *sqlx.Tx) error {
-		c, err := loadCase(ctx, tx, a, id, auth.Visible, false)
-		if err != nil {
-			return err
-		}
-		v, err = loadCaseView(ctx, tx, a, c)
-		if err != nil {
-			return err
-		}
-		return writeAudit(ctx, tx, a, auditEntry(audit.Read, "case", id, c))
-	})
-	return v, err
-}
-
-// loadCaseView reads everything the case page and the case JSON show in one round trip: the
-// statements go to PostgreSQL as one simple query and come back as result sets, in order. One
-// statement at a time, a case cost some twenty round trips, which was most of a case read's
-// time (docs/benchmarks.md). Only integer ids are written into the SQL.
-func loadCaseView(ctx context.Context, tx *sqlx.Tx, a *narvaro.Actor, c *caseRecord) (*CaseView, error) {
-	v := &CaseView{Case: &c.Case, Secret: auth.SeeStudent(a, c.subject()) == auth.Full}
-	id := strconv.FormatInt(c.ID, 10)
-	batch := []string{
-		`SELECT id, first_name || ' ' || last_name AS name, personnummer AS personnummer_full,
-			left(personnummer, 9) || '****' AS personnummer, grade, class_name, protected_identity, home_municipality_code
-			FROM students WHERE id = ` + strconv.FormatInt(c.StudentID, 10),
-		`SELECT * FROM schools WHERE id = ` + strconv.FormatInt(c.SchoolID, 10),
-		`SELECT * FROM huvudman WHERE id = ` + strconv.FormatInt(c.HuvudmanID, 10),
-		`SELECT e.id, e.case_id, e.at, e.actor_id,
-			COALESCE((SELECT u.display_name FROM users u WHERE u.id = e.actor_id), '') AS actor_name, e.kind, e.from_status, e.to_status, e.summary
-			FROM case_events e WHERE e.case_id = ` + id + ` ORDER BY e.at, e.id`,
-		`SELECT * FROM guardian_contacts WHERE case_id = ` + id + ` ORDER BY contacted_on, id`,
-		`SELECT * FROM notices WHERE case_id = ` + id + ` ORDER BY created_at, id`,
-		`SELECT u.id AS user_id, u.display_name, u.title, u.role FROM case_members m JOIN users u ON u.id = m.user_id
-			WHERE m.case_id = ` + id + ` ORDER BY u.display_name`,
-		`SELECT id, kind, version, title, sha256, to_char(issued_at, 'YYYY-MM-DD HH24:MI') AS issued_at
-			FROM documents WHERE case_id = ` + id + ` ORDER BY issued_at, id`,
-		`SELECT * FROM plans WHERE case_id = ` + id + ` ORDER BY version`,
-		`SELECT m.* FROM measures m JOIN plans p ON p.id = m.plan_id WHERE p.case_id = ` + id + ` ORDER BY m.plan_id, m.position`,
-	}
-	if v.Secret {
-		batch = append(batch,
-			`SELECT * FROM investigations WHERE case_id = `+id,
-			`SELECT id, case_id, occasion, assessed_on, child_participation, child_words, child_view_not_followed, created_by, created_at
-				FROM wheel_assessments WHERE case_id = `+id+` ORDER BY assessed_on, id`,
-			`SELECT r.assessment_id, r.domain, r.perspective, r.rating, r.kind, r.note
-				FROM wheel_ratings r JOIN wheel_assessments w ON w.id = r.assessment_id WHERE w.case_id = `+id,
-			`SELECT * FROM followups WHERE case_id = `+id+` ORDER BY held_on, id`,
-			`SELECT r.followup_id, r.measure_id, r.result, r.comment FROM followup_results r
-				JOIN followups f ON f.id = r.followup_id WHERE f.case_id = `+id,
-			`SELECT * FROM escalations WHERE case_id = `+id+` ORDER BY occurred_on, id`)
-	}
-	rows, err := tx.QueryxContext(ctx, strings.Join(batch, ";\n"))
+	c, err := loadCase(ctx, s.DB, a, id, auth.Visible, false)
 	if err != nil {
-		return nil, fmt.Errorf("case %d: %w", c.ID, err)
+		return nil, translate(err)
 	}
-	defer rows.Close()
-	sets := resultSets{rows: rows}
-	var students []StudentRef
-	var schools []narvaro.School
-	var huvudman []narvaro.Huvudman
-	var plans []cases.Plan
-	var measures []measureRow
-	sets.scan("case student", &students)
-	sets.scan("case school", &schools)
-	sets.scan("case huvudman", &huvudman)
-	sets.scan("case events", &v.Events)
-	sets.scan("case contacts", &v.Contacts)
-	sets.scan("case notices", &v.Notices)
-	sets.scan("case members", &v.Members)
-	sets.scan("case documents", &v.Documents)
-	sets.scan("case plans", &plans)
-	sets.scan("measures", &measures)
-	var invs []cases.Investigation
-	var ratings []ratingRow
-	var results []resultRow
-	if v.Secret {
-		sets.scan("case investigation", &invs)
-		sets.scan("wheel assessments", &v.Assessments)
-		sets.scan("wheel ratings", &ratings)
-		sets.scan("follow-ups", &v.FollowUps)
-		sets.scan("follow-up results", &results)
-		sets.scan("case escalations", &v.Escalations)
-	}
-	if sets.err != nil {
-		return nil, sets.err
-	}
-	if len(students) != 1 || len(schools) != 1 || len(huvudman) != 1 {
-		return nil, fmt.Errorf("case %d: student, school or huvudman missing: %w", c.ID, sql.ErrNoRows)
-	}
-	v.Student, v.School, v.Huvudman = students[0], schools[0], huvudman[0]
-	if v.Student.ProtectedIdentity {
-		v.Student.Name, v.Student.Personnummer = "Skyddad identitet", "********-****"
-	}
-	if !v.Secret {
-		// Outside the team, reasons and summaries in the timeline may reveal secret details.
-		for i := range v.Events {
-			v.Events[i].Summary = cases.Action(v.Events[i].Kind).Label().SV
-		}
-		// The same texts stand on the case itself: the rektor's reasons (also the assessment
-		// event's summary) and the closure's note and child's view.
-		c.Case.AssessmentReasons, c.Case.ClosureNote, c.Case.ClosureChildView = "", "", ""
-	}
-	v.Plans = assemblePlans(plans, measures)
-	if !v.Secret {
-		return v, nil
-	}
-	if len(invs) > 0 {
-		v.Investigation = &invs[0]
-	}
-	assembleAssessments(v.Assessments, ratings)
-	assembleFollowUps(v.FollowUps, results, v.Assessments)
-	return v, nil
+	entry := auditEntry(audit.Read, "case", id, c)
+	v, err := loadCaseView(ctx, s.DB, a, c, &entry)
+	return v, translate(err)
 }
 
-// resultSets scans the result sets of one multi-statement query in order, keeping the first
-// error.
-type resultSets struct {
-	rows *sqlx.Rows
-	n    int
-	err  error
-}
-
-func (r *resultSets) scan(what string, dest any) {
-	if r.err != nil {
-		return
-	}
-	if r.n > 0 && !r.rows.NextResultSet() {
-		r.err = fmt.Errorf("%s: result set missing: %w", what, r.rows.Err())
-		return
-	}
-	r.n++
-	if err := sqlx.StructScan(r.rows, dest); err != nil {
-		r.err = fmt.Errorf("%s: %w", what, err)
-	}
-}
-
-type measureRow struct {
-	cases.Measure
-	Domains pq.StringArray `db:"domains"`
-}
-
-type ratingRow struct {
-	AssessmentID int64 `db:"assessment_id"`
-	wheel.Rating
-}
-
-type resultRow struct {
-	FollowUpID int64 `db:"followup_id"`
-	cases.MeasureResult
-}
-
-func assemblePlans(plans []cases.Plan, rows []measureRow) []cases.Plan {
+func assemblePlans(plans []cases.Plan, rows []cases.Measure) []cases.Plan {
 	measures := map[int64][]cases.Measure{}
-	for _, r := range rows {
-		r.Measure.Domains = []string(r.Domains)
-		measures[r.PlanID] = append(measures[r.PlanID], r.Measure)
+	for _, m := range rows {
+		measures[m.PlanID] = append(measures[m.PlanID], m)
 	}
 	for i := range plans {
 		plans[i].Measures = measures[plans[i].ID]
@@ -236,6 +92,11 @@ func assemblePlans(plans []cases.Plan, rows []measureRow) []cases.Plan {
 		plans = []cases.Plan{}
 	}
 	return plans
+}
+
+type measureRow struct {
+	cases.Measure
+	Domains pq.StringArray `db:"domains"`
 }
 
 func loadMeasures(ctx context.Context, q queryer, planIDs []int64) (map[int64][]cases.Measure, error) {

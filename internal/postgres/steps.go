@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -257,15 +258,11 @@ func (s *Store) recordFollowUp(ctx context.Context, tx *sqlx.Tx, a *narvaro.Acto
 	if err := cases.MayRecord(c.Status, cases.RecordFollowUp, a.Role); err != nil {
 		return 0, err
 	}
-	var plan cases.Plan
-	if err := tx.GetContext(ctx, &plan, `SELECT * FROM plans WHERE case_id = $1 AND status = 'approved'`, caseID); err != nil {
-		return 0, fmt.Errorf("load approved plan: %w", err)
-	}
-	measures, err := loadMeasures(ctx, tx, []int64{plan.ID})
+	plan, err := approvedPlan(ctx, tx, caseID)
 	if err != nil {
 		return 0, err
 	}
-	if err := in.Check(measures[plan.ID]); err != nil {
+	if err := in.Check(plan.Measures); err != nil {
 		return 0, err
 	}
 	var assessment *wheel.Assessment
@@ -275,18 +272,20 @@ func (s *Store) recordFollowUp(ctx context.Context, tx *sqlx.Tx, a *narvaro.Acto
 		}
 	}
 	// The period runs from the previous follow-up (or the plan's approval) to this meeting.
-	var from narvaro.Date
-	if err := tx.GetContext(ctx, &from, `SELECT COALESCE((SELECT max(held_on) FROM followups WHERE case_id = $1), (SELECT (decided_at AT TIME ZONE 'Europe/Stockholm')::date FROM plans WHERE id = $2))`,
-		caseID, plan.ID); err != nil {
-		return 0, err
+	var period struct {
+		From    narvaro.Date `db:"period_from"`
+		Absence *float64     `db:"absence_percent"`
 	}
+	if err := tx.GetContext(ctx, &period, `WITH p AS (SELECT COALESCE((SELECT max(held_on) FROM followups WHERE case_id = $1),
+			(SELECT (decided_at AT TIME ZONE 'Europe/Stockholm')::date FROM plans WHERE id = $2)) AS period_from)
+		SELECT p.period_from, (`+absencePercentSQL+` WHERE student_id = $3 AND day BETWEEN p.period_from AND $4) AS absence_percent FROM p`,
+		caseID, plan.ID, c.StudentID, in.HeldOn); err != nil {
+		return 0, fmt.Errorf("follow-up period: %w", err)
+	}
+	from := period.From
 	if in.HeldOn.Before(from) {
 		return 0, narvaro.Invalid("held_on", "Uppföljningen kan inte ligga före föregående uppföljning eller planens beslut ("+from.String()+").",
 			"The follow-up cannot be before the previous follow-up or the plan's decision ("+from.String()+").")
-	}
-	absence, err := absencePercent(ctx, tx, c.StudentID, from, in.HeldOn)
-	if err != nil {
-		return 0, err
 	}
 	var wheelID *int64
 	if assessment != nil {
@@ -296,34 +295,54 @@ func (s *Store) recordFollowUp(ctx context.Context, tx *sqlx.Tx, a *narvaro.Acto
 		}
 		wheelID = &wid
 	}
+	// The follow-up and its results in one statement: a measure's result is one row each.
+	measureIDs, results, comments := make([]int64, len(in.Results)), make([]string, len(in.Results)), make([]string, len(in.Results))
+	for i, r := range in.Results {
+		measureIDs[i], results[i], comments[i] = r.MeasureID, r.Result, strings.TrimSpace(r.Comment)
+	}
 	var id int64
-	err = tx.GetContext(ctx, &id, `INSERT INTO followups (case_id, plan_id, held_on, period_from, period_to, absence_percent, comment, next_date, wheel_assessment_id, created_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-		caseID, plan.ID, in.HeldOn, from, in.HeldOn, absence, strings.TrimSpace(in.Comment), in.NextDate, wheelID, a.UserID)
+	err = tx.GetContext(ctx, &id, `WITH f AS (
+			INSERT INTO followups (case_id, plan_id, held_on, period_from, period_to, absence_percent, comment, next_date, wheel_assessment_id, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id),
+		r AS (INSERT INTO followup_results (followup_id, measure_id, result, comment)
+			SELECT f.id, x.measure_id, x.result, x.comment FROM f, unnest($11::bigint[], $12::text[], $13::text[]) AS x(measure_id, result, comment))
+		SELECT id FROM f`,
+		caseID, plan.ID, in.HeldOn, from, in.HeldOn, period.Absence, strings.TrimSpace(in.Comment), in.NextDate, wheelID, a.UserID,
+		pq.Int64Array(measureIDs), pq.StringArray(results), pq.StringArray(comments))
 	if err != nil {
 		return 0, fmt.Errorf("insert follow-up: %w", err)
 	}
-	for _, r := range in.Results {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO followup_results (followup_id, measure_id, result, comment) VALUES ($1, $2, $3, $4)`,
-			id, r.MeasureID, r.Result, strings.TrimSpace(r.Comment)); err != nil {
-			return 0, fmt.Errorf("insert follow-up result: %w", err)
+	return id, s.finishStep(ctx, tx, a, c, "followup", "Uppföljning "+in.HeldOn.String(), auditEntry("create", "followup", id, c))
+}
+
+// approvedPlan reads the case's approved plan with its measures in one statement.
+func approvedPlan(ctx context.Context, q queryer, caseID int64) (*cases.Plan, error) {
+	var row struct {
+		cases.Plan
+		MeasuresJSON []byte `db:"measures_json"`
+	}
+	if err := q.GetContext(ctx, &row, `SELECT p.*, (SELECT json_agg(m ORDER BY m.position) FROM measures m WHERE m.plan_id = p.id) AS measures_json
+		FROM plans p WHERE p.case_id = $1 AND p.status = 'approved'`, caseID); err != nil {
+		return nil, fmt.Errorf("load approved plan: %w", err)
+	}
+	row.Plan.Measures = []cases.Measure{}
+	if row.MeasuresJSON != nil {
+		if err := json.Unmarshal(row.MeasuresJSON, &row.Plan.Measures); err != nil {
+			return nil, fmt.Errorf("approved plan's measures: %w", err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE cases SET version = version + 1, updated_at = now() WHERE id = $1`, caseID); err != nil {
-		return 0, err
-	}
-	if err := addEvent(ctx, tx, s.Now(), caseID, a, "followup", nil, nil, "Uppföljning "+in.HeldOn.String()); err != nil {
-		return 0, err
-	}
-	return id, writeAudit(ctx, tx, a, auditEntry("create", "followup", id, c))
+	return &row.Plan, nil
 }
+
+// absencePercentSQL is the absence share of the attendance_days rows its WHERE clause picks.
+const absencePercentSQL = `SELECT round(100.0 * sum(valid_absence_minutes + invalid_absence_minutes) / NULLIF(sum(offered_minutes), 0), 2)::float8
+		FROM attendance_days`
 
 // absencePercent is the student's absence (valid and invalid) as a share of offered time over
 // the period; nil when there are no attendance records for it.
 func absencePercent(ctx context.Context, q queryer, studentID int64, from, to narvaro.Date) (*float64, error) {
 	var p *float64
-	err := q.GetContext(ctx, &p, `SELECT round(100.0 * sum(valid_absence_minutes + invalid_absence_minutes) / NULLIF(sum(offered_minutes), 0), 2)::float8
-		FROM attendance_days WHERE student_id = $1 AND day BETWEEN $2 AND $3`, studentID, from, to)
+	err := q.GetContext(ctx, &p, absencePercentSQL+` WHERE student_id = $1 AND day BETWEEN $2 AND $3`, studentID, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("absence percent: %w", err)
 	}

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 
@@ -42,12 +43,8 @@ func (s *Store) Tasks(ctx context.Context, a *narvaro.Actor) ([]Task, error) {
 	}[a.Role]
 	out := []Task{}
 	err := s.DB.readGeneric(ctx, func(tx *sqlx.Tx) error {
-		for _, p := range parts {
-			var got []Task
-			if err := tx.SelectContext(ctx, &got, fmt.Sprintf(p, vis), args...); err != nil {
-				return fmt.Errorf("tasks: %w", err)
-			}
-			out = append(out, got...)
+		if err := tx.SelectContext(ctx, &out, taskQuery(parts, vis), args...); err != nil {
+			return fmt.Errorf("tasks: %w", err)
 		}
 		return nil
 	})
@@ -55,6 +52,17 @@ func (s *Store) Tasks(ctx context.Context, a *narvaro.Actor) ([]Task, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// taskQuery joins a role's task lists into one statement (one round trip, one plan), each list
+// in its own order and the lists in the order given.
+func taskQuery(parts []string, vis string) string {
+	lists := make([]string, len(parts))
+	for i, p := range parts {
+		lists[i] = fmt.Sprintf(`(SELECT %d AS part, row_number() OVER () AS pos, t.* FROM (%s) t)`, i, fmt.Sprintf(p, vis))
+	}
+	return `SELECT kind, case_id, case_number, notice_id, signal_id, student, school_name, due, overdue, detail FROM (` +
+		strings.Join(lists, " UNION ALL ") + `) u ORDER BY part, pos`
 }
 
 const studentName = `CASE WHEN st.protected_identity THEN 'Skyddad identitet' ELSE st.first_name || ' ' || st.last_name END`
