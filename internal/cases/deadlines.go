@@ -58,7 +58,7 @@ func (f CaseNumberFormat) pad() (int, error) {
 	}
 	j := strings.Index(s[i:], "}")
 	if j < 0 {
-		return 0, fmt.Errorf("case number format %q: unclosed {number:", s)
+		return 0, fmt.Errorf("case number format %q: the {number:N} placeholder is not closed", s)
 	}
 	n, err := strconv.Atoi(s[i+len("{number:") : i+j])
 	if err != nil || n < 1 || n > 10 {

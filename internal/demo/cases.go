@@ -163,7 +163,7 @@ func walk(ctx context.Context, store *postgres.Store, eht, rektor *narvaro.Actor
 		{Description: "Samtal med kurator varannan vecka.", Domains: []string{"healthy"}, Level: "school",
 			Responsible: "Kurator", StartDate: today, ExpectedEffect: "Eleven får stöd i att hantera oro.", FollowUpDate: today.AddDays(21)},
 	}}
-	s, today = day(16)
+	s, _ = day(16)
 	plan.Version = v()
 	if _, err := s.SubmitPlan(ctx, eht, id, plan); err != nil || to < 5 {
 		return err

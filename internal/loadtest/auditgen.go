@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/lib/pq"
-
 	"github.com/narvaro/narvaro/internal/audit"
 )
 
@@ -74,8 +72,8 @@ func copyAudit(ctx context.Context, conn *sql.Conn, sc Scale) (int64, error) {
 	if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
 		return 0, err
 	}
-	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("audit_log", "id", "at", "actor_id", "actor_name", "action", "entity",
-		"entity_id", "student_id", "school_id", "ip", "request_id", "detail", "seq", "prev_hash", "hash"))
+	stmt, err := tx.PrepareContext(ctx, `COPY audit_log (id, at, actor_id, actor_name, action, entity,
+		entity_id, student_id, school_id, ip, request_id, detail, seq, prev_hash, hash) FROM STDIN`)
 	if err != nil {
 		return 0, fmt.Errorf("audit log: copy: %w", err)
 	}

@@ -7,11 +7,14 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+	"github.com/lib/pq/pqerror"
 
 	"github.com/narvaro/narvaro/internal/narvaro"
 )
@@ -22,11 +25,11 @@ type DB struct {
 }
 
 // Open connects and checks the connection.
-func Open(ctx context.Context, url string, maxOpen, maxIdle int) (*DB, error) {
-	connector, err := pq.NewConnector(url)
+func Open(ctx context.Context, dsn string, maxOpen, maxIdle int) (*DB, error) {
+	connector, err := pq.NewConnector(dsn)
 	if err != nil {
 		// A malformed URL's error quotes it whole, password included.
-		return nil, fmt.Errorf("open database %s: %s", redact(url), strings.ReplaceAll(err.Error(), url, "(the URL)"))
+		return nil, fmt.Errorf("open database %s: %s", redact(dsn), strings.ReplaceAll(err.Error(), dsn, "(the URL)"))
 	}
 	db := sqlx.NewDb(sql.OpenDB(stmtCacheConnector{inner: connector}), "postgres")
 	db.SetMaxOpenConns(maxOpen)
@@ -37,7 +40,7 @@ func Open(ctx context.Context, url string, maxOpen, maxIdle int) (*DB, error) {
 	if err := db.PingContext(pingCtx); err != nil {
 		db.Close()
 		return nil, narvaro.Errorf(narvaro.CodeUnavailable,
-			"Databasen kan inte nås.", "The database cannot be reached.").Wrap(fmt.Errorf("ping %s: %w", redact(url), err))
+			"Databasen kan inte nås.", "The database cannot be reached.").Wrap(fmt.Errorf("ping %s: %w", redact(dsn), err))
 	}
 	return &DB{db}, nil
 }
@@ -115,7 +118,7 @@ func translate(err error) error {
 // dataErrors are the data exceptions that hostile or odd input causes (a NUL character, invalid
 // UTF-8, a number out of range): the caller's mistake, answered as invalid input, not a 500.
 // Other data exceptions (division by zero, ...) are the service's own bugs and stay internal.
-var dataErrors = map[pq.ErrorCode]narvaro.Text{
+var dataErrors = map[pqerror.Code]narvaro.Text{
 	"22021": {SV: "Texten innehåller tecken som inte kan sparas (t.ex. NUL-tecken eller ogiltig UTF-8).", EN: "The text contains characters that cannot be stored (e.g. NUL characters or invalid UTF-8)."},
 	"22P05": {SV: "Texten innehåller tecken som inte kan sparas (t.ex. NUL-tecken).", EN: "The text contains characters that cannot be stored (e.g. NUL characters)."},
 	"22001": {SV: "En text är för lång.", EN: "A text is too long."},
@@ -178,9 +181,18 @@ var constraintMessages = map[string]struct {
 	"attendance_days_check":        {narvaro.CodeInvalid, narvaro.Text{SV: "Frånvaron kan inte vara större än den erbjudna tiden.", EN: "Absence cannot exceed the time offered."}},
 }
 
-func redact(url string) string {
-	if u, err := pq.ParseURL(url); err == nil {
-		return u
+// redact is a database URL or key=value connection string without its password, for errors
+// and logs.
+func redact(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.Scheme != "" {
+		dsn = u.Redacted()
+	} else {
+		dsn = urlPassword.ReplaceAllString(dsn, "$1:xxxxx@")
 	}
-	return "(database url)"
+	return passwordSetting.ReplaceAllString(dsn, "password=xxxxx")
 }
+
+var (
+	urlPassword     = regexp.MustCompile(`(://[^:/@]*):[^@]*@`)
+	passwordSetting = regexp.MustCompile(`password\s*=\s*('(?:[^'\\]|\\.)*'|[^\s&]+)`)
+)

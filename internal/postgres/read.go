@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"github.com/narvaro/narvaro/internal/audit"
 	"github.com/narvaro/narvaro/internal/auth"
@@ -92,24 +91,6 @@ func assemblePlans(plans []cases.Plan, rows []cases.Measure) []cases.Plan {
 		plans = []cases.Plan{}
 	}
 	return plans
-}
-
-type measureRow struct {
-	cases.Measure
-	Domains pq.StringArray `db:"domains"`
-}
-
-func loadMeasures(ctx context.Context, q queryer, planIDs []int64) (map[int64][]cases.Measure, error) {
-	var rows []measureRow
-	if err := q.SelectContext(ctx, &rows, `SELECT * FROM measures WHERE plan_id = ANY($1) ORDER BY plan_id, position`, pq.Int64Array(planIDs)); err != nil {
-		return nil, fmt.Errorf("measures: %w", err)
-	}
-	out := map[int64][]cases.Measure{}
-	for _, r := range rows {
-		r.Measure.Domains = []string(r.Domains)
-		out[r.PlanID] = append(out[r.PlanID], r.Measure)
-	}
-	return out, nil
 }
 
 func assembleAssessments(as []wheel.Assessment, ratings []ratingRow) {

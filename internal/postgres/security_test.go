@@ -14,6 +14,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+	"github.com/lib/pq/pqerror"
 
 	"github.com/narvaro/narvaro/configs"
 	"github.com/narvaro/narvaro/internal/audit"
@@ -601,7 +602,7 @@ func TestAuditReview(t *testing.T) {
 func TestTranslateMapsDatabaseFailures(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		code    pq.ErrorCode
+		code    pqerror.Code
 		want    narvaro.Code
 		message string
 	}{

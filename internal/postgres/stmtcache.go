@@ -119,7 +119,8 @@ func (c *stmtCacheConn) PrepareContext(ctx context.Context, query string) (drive
 
 func (c *stmtCacheConn) Prepare(query string) (driver.Stmt, error) { return c.inner.Prepare(query) }
 
-func (c *stmtCacheConn) Begin() (driver.Tx, error) { return c.inner.Begin() } //nolint:staticcheck // required by driver.Conn
+//lint:ignore SA1019 driver.Conn still requires Begin; database/sql calls BeginTx
+func (c *stmtCacheConn) Begin() (driver.Tx, error) { return c.inner.Begin() }
 
 func (c *stmtCacheConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
 	return c.inner.(driver.ConnBeginTx).BeginTx(ctx, opts)

@@ -92,7 +92,7 @@ func TestCachedStatementsKeepTransactionsArraysAndCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := tx.PrepareContext(ctx, pq.CopyIn("cache_probe", "id", "tags", "doc"))
+	st, err := tx.PrepareContext(ctx, `COPY cache_probe (id, tags, doc) FROM STDIN`)
 	if err != nil {
 		t.Fatal(err)
 	}

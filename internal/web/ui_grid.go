@@ -62,14 +62,6 @@ func readGrid(w *wheel.Wheel, vals url.Values, prefix string, f *formState) ([]w
 	return out, problems
 }
 
-// wheelOccasion is the occasion a wheel assessment on the wheel page records.
-func wheelOccasion(s cases.Status) wheel.Occasion {
-	if s == cases.Reported {
-		return wheel.AtReport
-	}
-	return wheel.AtInvestigation
-}
-
 func (u *ui) wheelPage(c *gin.Context) { u.wheelWith(c, nil, http.StatusOK) }
 
 func (u *ui) wheelWith(c *gin.Context, f *formState, status int) {
